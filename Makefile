@@ -1,0 +1,39 @@
+# smile: build, demo and tests. `make` installs missing Debian packages, builds,
+# and annotates the sample photos into out/; `make test` runs the test suite.
+
+APT_PACKAGES := libopencv-dev opencv-data libopenblas-dev libhdf5-dev pkg-config
+SWIFT_BUILD_FLAGS := -c release
+BIN := .build/release/smile
+
+.PHONY: all deps build demo test test-data bench clean
+
+all: demo
+
+## Install the Debian packages the build needs, only those that are missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS) --product smile
+
+## The main job: annotate the sample photos into out/ (annotated copies + faces.csv).
+demo: build
+	$(BIN) annotate samples --out out --csv out/faces.csv
+	@echo "annotated photos and faces.csv are in out/"
+
+## Unit and end-to-end tests. Tests that need ../shared/data skip unless SMILE_DATA is set.
+test: deps
+	swift test
+
+## Only the tests that read the real data set (SMILE_DATA must point at it).
+test-data: deps
+	@test -n "$$SMILE_DATA" || { echo "set SMILE_DATA to the data folder, e.g. SMILE_DATA=../shared/data"; exit 2; }
+	swift test --filter DataTests
+
+clean:
+	rm -rf .build out

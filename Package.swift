@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// OpenCV modules the shim uses; linking only these (not all ~60 that
+/// `pkg-config opencv4` names) keeps start-up fast.
+let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_videoio"]
+
+let package = Package(
+    name: "smile",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "smile", targets: ["smile"]),
+        .library(name: "SmileKit", targets: ["SmileKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The only C++ in the project: a C API over OpenCV 4.
+        .target(
+            name: "CCVShim",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2"])],
+            linkerSettings: openCVModules.map { .linkedLibrary($0) }
+        ),
+        // OpenBLAS's cblas.h.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // Tensors, layers, optimisers, VGG-19, safetensors. Knows nothing of faces.
+        .target(
+            name: "SmileNN",
+            dependencies: ["CBLAS"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        ),
+        // Swift face of the OpenCV shim: images, Haar detection, video frames.
+        .target(name: "SmileVision", dependencies: ["CCVShim"]),
+        // The pipeline: detection, crops, classification, datasets, training, evaluation, outputs.
+        .target(
+            name: "SmileKit",
+            dependencies: ["SmileNN", "SmileVision", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "smile",
+            dependencies: ["SmileKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN"]),
+        .testTarget(name: "SmileVisionTests", dependencies: ["SmileVision"]),
+        .testTarget(name: "SmileKitTests", dependencies: ["SmileKit"]),
+        .testTarget(name: "SmileEndToEndTests", dependencies: ["SmileKit", "smile"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,2 @@
+import SmileNN
+import SmileVision
