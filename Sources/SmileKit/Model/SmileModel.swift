@@ -1,0 +1,81 @@
+import Foundation
+import SmileNN
+import SmileVision
+
+/// A smile classifier: a network plus the metadata that says how to feed it.
+///
+/// Not thread-safe: the network reuses its buffers across calls.
+public final class SmileModel {
+    /// How the model expects its input and how it was made.
+    public let metadata: ModelMetadata
+    /// The network; output `[N, 2]`, index 1 is "smile".
+    public let network: Sequential
+    /// Where the model was loaded from, or a description.
+    public let source: String
+
+    /// Wraps a built network with its metadata.
+    public init(network: Sequential, metadata: ModelMetadata, source: String) {
+        self.network = network
+        self.metadata = metadata
+        self.source = source
+    }
+
+    /// Builds the network that `metadata` describes, with freshly initialised weights.
+    public static func makeNetwork(for metadata: ModelMetadata, seed: UInt64) -> Sequential {
+        let net = metadata.network
+        switch metadata.architecture {
+        case "benchmark-cnn":
+            return BenchmarkCNN.make(inputChannels: net.inputChannels, inputHeight: net.inputHeight, inputWidth: net.inputWidth, seed: seed)
+        default:
+            return VGG19.make(net, seed: seed)
+        }
+    }
+
+    /// Loads a model file, checking its metadata and every tensor's name and shape.
+    public static func load(contentsOf url: URL) throws -> SmileModel {
+        let file = try SafeTensors.read(contentsOf: url)
+        let metadata = try ModelMetadata(stringPairs: file.metadata, source: url.path)
+        let network = makeNetwork(for: metadata, seed: 0)
+        let expected = network.namedTensors().map { (name: $0.name, shape: $0.tensor.shape) }
+        try validateShapes(file.tensors, expected: expected, source: url.path)
+        try network.load(file.tensors)
+        return SmileModel(network: network, metadata: metadata, source: url.path)
+    }
+
+    /// Saves the weights and metadata as safetensors (atomically).
+    public func save(to url: URL) throws {
+        var tensors: [String: Tensor] = [:]
+        for (name, tensor) in network.namedTensors() { tensors[name] = tensor }
+        try SafeTensors(tensors: tensors, metadata: metadata.stringPairs()).write(to: url)
+    }
+
+    /// Converts face crops (already framed and resized to the input size) to a normalised NCHW batch.
+    public func inputBatch(_ crops: [Image]) -> Tensor {
+        let (channels, height, width) = metadata.inputShape
+        let plane = height * width
+        var data = [Float](repeating: 0, count: crops.count * channels * plane)
+        for (n, crop) in crops.enumerated() {
+            let image = channels == 1 ? crop.grayscale() : crop.bgr()
+            precondition(image.width == width && image.height == height, "crop \(image.width)x\(image.height), model wants \(width)x\(height)")
+            for c in 0..<channels {
+                let mean = metadata.normalisationMean[c], scale = 1 / metadata.normalisationStd[c]
+                let base = (n * channels + c) * plane
+                for i in 0..<plane { data[base + i] = (Float(image.pixels[i * channels + c]) - mean) * scale }
+            }
+        }
+        return Tensor(shape: [crops.count, channels, height, width], data: data)
+    }
+
+    /// p(smile) for each face crop, in one batched pass.
+    public func smileProbabilities(_ crops: [Image]) -> [Float] {
+        guard !crops.isEmpty else { return [] }
+        let probabilities = network.predictProbabilities(inputBatch(crops))
+        return (0..<crops.count).map { probabilities.data[$0 * 2 + 1] }
+    }
+
+    /// Frames `box` in `image` as the model was trained and resizes it to the input size.
+    public func crop(_ image: Image, around box: Rect) -> Image {
+        let (_, height, width) = metadata.inputShape
+        return image.croppedResized(to: metadata.framing.cropRect(around: box), width: width, height: height)
+    }
+}

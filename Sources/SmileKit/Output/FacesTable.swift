@@ -1,0 +1,57 @@
+import Foundation
+
+/// The faces table of `smile annotate`: `image,face,x,y,w,h,p_smile,smiling`, one row per face.
+public enum FacesTable {
+    /// The CSV header line.
+    public static let header = CSVFormat.row(["image", "face", "x", "y", "w", "h", "p_smile", "smiling"])
+
+    /// CSV rows for one image's faces (none when no face was found).
+    public static func rows(image: String, faces: [FaceResult]) -> String {
+        faces.enumerated().map { index, face in
+            CSVFormat.row([image, String(index)] + boxFields(face))
+        }.joined()
+    }
+
+    /// The `x,y,w,h,p_smile,smiling` fields of one face.
+    static func boxFields(_ face: FaceResult) -> [String] {
+        [String(face.box.x), String(face.box.y), String(face.box.width), String(face.box.height),
+         String(format: "%.4f", face.smileProbability), face.isSmiling ? "1" : "0"]
+    }
+
+    /// One JSON object per image: `{"image": ..., "faces": [{"face", "x", "y", "w", "h", "p_smile", "smiling"}]}`.
+    public struct ImageRecord: Codable, Equatable {
+        public struct Face: Codable, Equatable {
+            public var face: Int, x: Int, y: Int, w: Int, h: Int
+            public var p_smile: Double
+            public var smiling: Bool
+        }
+        public var image: String
+        public var faces: [Face]
+
+        public init(image: String, faces: [FaceResult]) {
+            self.image = image
+            self.faces = faces.enumerated().map { index, face in
+                Face(face: index, x: face.box.x, y: face.box.y, w: face.box.width, h: face.box.height,
+                     p_smile: (Double(face.smileProbability) * 10000).rounded() / 10000, smiling: face.isSmiling)
+            }
+        }
+    }
+}
+
+/// The per-frame table of `smile frames`: `frame,file,time_s,face,x,y,w,h,p_smile,smiling`.
+///
+/// A frame with no face gets one row with the face columns empty, so every frame appears.
+public enum FramesTable {
+    /// The CSV header line.
+    public static let header = CSVFormat.row(["frame", "file", "time_s", "face", "x", "y", "w", "h", "p_smile", "smiling"])
+
+    /// CSV rows for one frame.
+    public static func rows(frame: Int, file: String, timeSeconds: Double?, faces: [FaceResult]) -> String {
+        let time = timeSeconds.map { String(format: "%.3f", $0) } ?? ""
+        let lead = [String(frame), file, time]
+        guard !faces.isEmpty else { return CSVFormat.row(lead + Array(repeating: "", count: 7)) }
+        return faces.enumerated().map { index, face in
+            CSVFormat.row(lead + [String(index)] + FacesTable.boxFields(face))
+        }.joined()
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A text table written row group by row group, each group flushed to disk as it completes.
+///
+/// A run killed at any moment leaves a file of whole rows (each group goes out in one write),
+/// so it stays parseable and every completed input is kept.
+public final class RowFile {
+    /// Where the rows go.
+    public let url: URL
+    private let handle: FileHandle
+
+    /// Creates (or truncates) the file at `url` and writes `header` first.
+    public init(url: URL, header: String) throws {
+        self.url = url
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: url.path, contents: Data(header.utf8)) else {
+            throw OutputError(path: url.path, reason: "cannot create the file")
+        }
+        do { handle = try FileHandle(forWritingTo: url) } catch {
+            throw OutputError(path: url.path, reason: "cannot open for writing: \(error.localizedDescription)")
+        }
+        try handle.seekToEnd()
+    }
+
+    /// Appends `text` (whole rows) in one write and flushes it to disk.
+    public func append(_ text: String) throws {
+        guard !text.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.synchronize()
+        } catch {
+            throw OutputError(path: url.path, reason: "write failed: \(error.localizedDescription)")
+        }
+    }
+
+    deinit { try? handle.close() }
+}
+
+/// An output that could not be written, naming the file and the reason.
+public struct OutputError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Writes `data` to `url` through a temporary file in the same directory and a rename, so a
+/// reader never sees a half-written file and an old file survives a failed write.
+public func writeAtomically(_ data: Data, to url: URL) throws {
+    let directory = url.deletingLastPathComponent()
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        try data.write(to: temporary)
+        if rename(temporary.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw OutputError(path: url.path, reason: "rename failed: \(reason)")
+        }
+    } catch let error as OutputError {
+        throw error
+    } catch {
+        throw OutputError(path: url.path, reason: error.localizedDescription)
+    }
+}

@@ -1,0 +1,29 @@
+import SmileVision
+
+/// Draws each face's box and verdict on a copy of the image.
+public enum Annotator {
+    /// Box colour (BGR) for smiling faces: green.
+    public static let smilingColour: (b: UInt8, g: UInt8, r: UInt8) = (60, 200, 40)
+    /// Box colour (BGR) for non-smiling faces: orange-red.
+    public static let notSmilingColour: (b: UInt8, g: UInt8, r: UInt8) = (30, 90, 230)
+
+    /// The image with a box per face, coloured by class and labelled "smile 0.93" / "no smile 0.12".
+    public static func annotate(_ image: Image, faces: [FaceResult]) -> Image {
+        var canvas = image.bgr()
+        let thickness = max(2, min(canvas.width, canvas.height) / 300)
+        let scale = max(0.4, Double(min(canvas.width, canvas.height)) / 1000)
+        for face in faces {
+            let colour = face.isSmiling ? smilingColour : notSmilingColour
+            canvas.drawRectangle(face.box, color: colour, thickness: thickness)
+            let label = "\(face.isSmiling ? "smile" : "no smile") \(formatProbability(face.smileProbability))"
+            canvas.drawLabel(label, at: (x: face.box.x, y: face.box.y - thickness), color: colour, scale: scale)
+        }
+        return canvas
+    }
+}
+
+/// A probability with two decimals, e.g. "0.93".
+func formatProbability(_ p: Float) -> String {
+    let hundredths = Int((p * 100).rounded())
+    return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+}

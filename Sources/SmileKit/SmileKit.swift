@@ -1,2 +1,0 @@
-import SmileNN
-import SmileVision

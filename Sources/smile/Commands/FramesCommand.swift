@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import SmileKit
+
+/// `smile frames`: per-frame smile table for a frame directory or a video.
+struct FramesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frames",
+        abstract: "Classify every face in every frame of a frame directory or a video file.",
+        discussion: """
+        Frames of a directory are taken in natural order (frame2 before frame10). The CSV has \
+        one row per face per frame: frame,file,time_s,face,x,y,w,h,p_smile,smiling; a frame \
+        with no face gets one row with the face columns empty, so every frame is accounted for.
+
+        Examples:
+          smile frames clip.mp4 --csv clip.csv --annotate clip-frames
+          smile frames frames/ --csv frames.csv --fps 25
+        """
+    )
+
+    @Argument(help: ArgumentHelp("A directory of frames or a video file.", valueName: "dir-or-video"))
+    var source: String
+
+    @Option(help: ArgumentHelp("Per-frame CSV to write.", valueName: "file"))
+    var csv: String
+
+    @Option(help: ArgumentHelp("Also write annotated frames into this directory.", valueName: "dir"))
+    var annotate: String?
+
+    @Option(help: ArgumentHelp("Frame rate of a frame directory, for time_s (a video has its own).", valueName: "fps"))
+    var fps: Double?
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var detection: DetectionOptions
+
+    func validate() throws {
+        if let fps, !(fps > 0) { throw ValidationError("--fps must be positive") }
+    }
+
+    func run() throws {
+        let console = RunConsole.standardError()
+        let job = FramesJob(source: source, csvFile: URL(fileURLWithPath: csv),
+                            annotateDirectory: annotate.map { URL(fileURLWithPath: $0) }, framesPerSecond: fps)
+        let summary: FramesJob.Summary
+        do { summary = try job.run(pipeline: try makePipeline(detection, model), console: console) } catch let failure as InputFailure {
+            console.failed(failure)
+            throw ExitCode(1)
+        }
+        console.note("\(summary.frames) frames, \(summary.faces) faces; \(summary.failures.count) inputs failed")
+        if !summary.failures.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import SmileKit
+
+/// Options that choose the smile classifier.
+struct ModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Model file (.safetensors); default: $SMILE_MODEL, then the shipped models/smile-default.safetensors.", valueName: "file"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("p(smile) at or above which a face counts as smiling (default: the model's own).", valueName: "p"))
+    var threshold: Float?
+
+    func validate() throws {
+        if let threshold, !(threshold > 0 && threshold < 1) { throw ValidationError("--threshold must be between 0 and 1, got \(threshold)") }
+    }
+
+    /// Loads the model these options name.
+    func loadModel() throws -> SmileModel {
+        try SmileModel.load(contentsOf: try DefaultModel.locate(explicit: model))
+    }
+}
+
+/// Builds the pipeline from detection and model options.
+func makePipeline(_ detection: DetectionOptions, _ model: ModelOptions) throws -> SmilePipeline {
+    SmilePipeline(detector: try detection.makeDetector(), model: try model.loadModel(), threshold: model.threshold)
+}

@@ -1,0 +1,47 @@
+import SmileKit
+import SmileVision
+import XCTest
+
+final class OutputTableTests: XCTestCase {
+    func testFieldsAreQuotedOnlyWhenNeeded() {
+        XCTAssertEqual(CSVFormat.field("plain.jpg"), "plain.jpg")
+        XCTAssertEqual(CSVFormat.field("a,b.jpg"), "\"a,b.jpg\"")
+        XCTAssertEqual(CSVFormat.field("say \"hi\".jpg"), "\"say \"\"hi\"\".jpg\"")
+        XCTAssertEqual(CSVFormat.field("two\nlines.jpg"), "\"two\nlines.jpg\"")
+    }
+
+    func testFacesRows() {
+        let faces = [FaceResult(box: Rect(x: 1, y: 2, width: 30, height: 31), smileProbability: 0.91234, isSmiling: true),
+                     FaceResult(box: Rect(x: 5, y: 6, width: 7, height: 8), smileProbability: 0.1, isSmiling: false)]
+        XCTAssertEqual(FacesTable.header, "image,face,x,y,w,h,p_smile,smiling\n")
+        XCTAssertEqual(FacesTable.rows(image: "p,1.jpg", faces: faces), "\"p,1.jpg\",0,1,2,30,31,0.9123,1\n\"p,1.jpg\",1,5,6,7,8,0.1000,0\n")
+        XCTAssertEqual(FacesTable.rows(image: "none.jpg", faces: []), "")
+    }
+
+    func testFramesRowsKeepEmptyFrames() {
+        XCTAssertEqual(FramesTable.header, "frame,file,time_s,face,x,y,w,h,p_smile,smiling\n")
+        XCTAssertEqual(FramesTable.rows(frame: 3, file: "f3.png", timeSeconds: 0.12, faces: []), "3,f3.png,0.120,,,,,,,\n")
+        XCTAssertEqual(FramesTable.rows(frame: 4, file: "f4.png", timeSeconds: nil,
+                                        faces: [FaceResult(box: Rect(x: 1, y: 1, width: 2, height: 2), smileProbability: 0.5, isSmiling: true)]),
+                       "4,f4.png,,0,1,1,2,2,0.5000,1\n")
+    }
+
+    func testAtomicWriteReplacesWholeFileAndLeavesNoTemporary() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("out.txt")
+        try writeAtomically(Data("old".utf8), to: target)
+        try writeAtomically(Data("new".utf8), to: target)
+        XCTAssertEqual(try String(contentsOf: target, encoding: .utf8), "new")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["out.txt"])
+    }
+
+    func testRowFileKeepsWholeRows() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try RowFile(url: directory.appendingPathComponent("t.csv"), header: "a,b\n")
+        try file.append("1,2\n")
+        try file.append("3,4\n")
+        XCTAssertEqual(try String(contentsOf: file.url, encoding: .utf8), "a,b\n1,2\n3,4\n")
+    }
+}
