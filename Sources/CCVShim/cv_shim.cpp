@@ -36,6 +36,7 @@ int fail(int code, const std::string &message) {
 void quietOpenCV() {
     static const bool done = [] {
         cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+        setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);  // AV_LOG_QUIET, unless the user chose a level
         return true;
     }();
     (void)done;
@@ -149,6 +150,19 @@ bool jpegHasEnd(const uint8_t *d, size_t n, size_t scanStart) {
     return false;
 }
 
+/// True when every PNG chunk is complete up to IEND (checked before libpng,
+/// which would print its own message for a cut file).
+bool pngComplete(const uint8_t *d, size_t n) {
+    size_t p = 8;
+    while (p + 12 <= n) {
+        size_t len = be32(d + p);
+        if (len > n - p - 12) return false;
+        if (std::memcmp(d + p + 4, "IEND", 4) == 0) return true;
+        p += 12 + len;
+    }
+    return false;
+}
+
 /// Reads the declared size from the header of a PNG, JPEG, BMP or WebP.
 int peek(const uint8_t *d, size_t n, int *w, int *h) {
     switch (sniff(d, n)) {
@@ -210,6 +224,8 @@ int decode(const uint8_t *d, size_t n, int gray, int64_t maxPixels, cvs_image *o
             return fail(CVS_E_TOO_LARGE, name + ": image declares " + std::to_string(w) + "x" + std::to_string(h) +
                                              " pixels, more than the limit of " + std::to_string(maxPixels));
     }
+    if (format == Format::png && !pngComplete(d, n))
+        return fail(CVS_E_CORRUPT, name + ": truncated PNG (a chunk is cut short or IEND is missing)");
     if (format == Format::jpeg) {
         size_t scan = 0;
         int tw, th;

@@ -45,7 +45,9 @@ final class DecodeErrorTests: XCTestCase {
     func testTruncatedPNG() throws {
         let dir = try TestSupport.tempDir(self)
         let png = try ImageCodec.encode(TestSupport.noise(width: 64, height: 48, channels: 3), as: .png)
-        assertDecodeError(try TestSupport.write(Array(png.prefix(png.count / 2)), "half.png", in: dir), .corrupt)
+        let path = try TestSupport.write(Array(png.prefix(png.count / 2)), "half.png", in: dir)
+        assertDecodeError(path, .corrupt)
+        XCTAssertThrowsError(try ImageCodec.decode(file: path)) { XCTAssertTrue("\($0)".contains("truncated")) }
     }
 
     func testTruncatedJPEG() throws {
