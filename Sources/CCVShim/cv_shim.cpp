@@ -1,2 +1,625 @@
+// cv_shim.cpp - the C API of cv_shim.h implemented over OpenCV 4.
+// Every entry point catches all exceptions; errors become codes plus a
+// thread-local message.
+
 #include "cv_shim.h"
-extern "C" int cvs_version(void) { return 1; }
+
+#include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+#include <opencv2/videoio.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+namespace {
+
+thread_local std::string lastError;
+
+/// Records `message` as this thread's last error and returns `code`.
+int fail(int code, const std::string &message) {
+    lastError = message;
+    return code;
+}
+
+/// Silences OpenCV's own stderr logging once, before the first OpenCV call.
+void quietOpenCV() {
+    static const bool done = [] {
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+        setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);  // AV_LOG_QUIET, unless the user chose a level
+        return true;
+    }();
+    (void)done;
+}
+
+/// Runs `body`, turning any exception into an error code.
+template <typename F>
+int guarded(const char *what, F body) {
+    try {
+        quietOpenCV();
+        return body();
+    } catch (const cv::Exception &e) {
+        return fail(CVS_E_INTERNAL, std::string(what) + ": OpenCV error: " + e.what());
+    } catch (const std::bad_alloc &) {
+        return fail(CVS_E_INTERNAL, std::string(what) + ": out of memory");
+    } catch (const std::exception &e) {
+        return fail(CVS_E_INTERNAL, std::string(what) + ": " + e.what());
+    } catch (...) {
+        return fail(CVS_E_INTERNAL, std::string(what) + ": unknown error");
+    }
+}
+
+bool validImage(const uint8_t *p, int w, int h, int c) {
+    return p != nullptr && w > 0 && h > 0 && (c == 1 || c == 3);
+}
+
+int matType(int channels) { return channels == 1 ? CV_8UC1 : CV_8UC3; }
+
+/// Wraps caller memory without copying.
+cv::Mat wrap(const uint8_t *p, int w, int h, int c) {
+    return cv::Mat(h, w, matType(c), const_cast<uint8_t *>(p));
+}
+
+/// Copies a Mat (8-bit, 1 or 3 channels) into a malloc'ed cvs_image.
+int exportImage(const cv::Mat &m, cvs_image *out, const std::string &what) {
+    cv::Mat c = m.isContinuous() ? m : m.clone();
+    size_t bytes = c.total() * c.elemSize();
+    auto *p = static_cast<uint8_t *>(std::malloc(bytes ? bytes : 1));
+    if (!p) return fail(CVS_E_INTERNAL, what + ": out of memory");
+    std::memcpy(p, c.data, bytes);
+    out->width = c.cols;
+    out->height = c.rows;
+    out->channels = c.channels();
+    out->pixels = p;
+    return CVS_OK;
+}
+
+uint32_t be32(const uint8_t *p) { return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3]; }
+uint32_t be16(const uint8_t *p) { return (uint32_t(p[0]) << 8) | p[1]; }
+uint32_t le16(const uint8_t *p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8); }
+uint32_t le24(const uint8_t *p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16); }
+int32_t le32s(const uint8_t *p) { return int32_t(uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24)); }
+
+enum class Format { unknown, png, jpeg, bmp, webp, other };
+
+/// Recognises an encoded image by its first bytes.
+Format sniff(const uint8_t *d, size_t n) {
+    static const uint8_t png[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    if (n >= 8 && std::memcmp(d, png, 8) == 0) return Format::png;
+    if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return Format::jpeg;
+    if (n >= 2 && d[0] == 'B' && d[1] == 'M') return Format::bmp;
+    if (n >= 12 && std::memcmp(d, "RIFF", 4) == 0 && std::memcmp(d + 8, "WEBP", 4) == 0) return Format::webp;
+    if (n >= 4 && ((std::memcmp(d, "II*\0", 4) == 0) || std::memcmp(d, "MM\0*", 4) == 0)) return Format::other;  // TIFF
+    if (n >= 2 && d[0] == 'P' && d[1] >= '1' && d[1] <= '7') return Format::other;                                 // PNM/PAM
+    if (n >= 10 && std::memcmp(d, "#?RADIANCE", 10) == 0) return Format::other;
+    if (n >= 4 && d[0] == 0x59 && d[1] == 0xA6 && d[2] == 0x6A && d[3] == 0x95) return Format::other;            // Sun raster
+    if (n >= 12 && std::memcmp(d, "\0\0\0\x0cjP  ", 8) == 0) return Format::other;                                // JPEG 2000
+    return Format::unknown;
+}
+
+/// True for JPEG start-of-frame markers (those carrying the image size).
+bool isSOF(uint8_t m) {
+    return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+}
+
+/// Walks JPEG segments to the frame header; also reports where the first scan starts.
+int peekJPEG(const uint8_t *d, size_t n, int *w, int *h, size_t *scanStart) {
+    size_t i = 2;
+    bool haveSize = false;
+    while (i + 1 < n) {
+        if (d[i] != 0xFF) return CVS_E_CORRUPT;
+        while (i < n && d[i] == 0xFF) ++i;  // fill bytes
+        if (i >= n) break;
+        uint8_t m = d[i++];
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) continue;  // no length
+        if (m == 0xD9) break;
+        if (i + 2 > n) break;
+        uint32_t len = be16(d + i);
+        if (len < 2) return CVS_E_CORRUPT;
+        if (isSOF(m)) {
+            if (i + 7 > n) break;
+            *h = int(be16(d + i + 3));
+            *w = int(be16(d + i + 5));
+            haveSize = true;
+        }
+        if (m == 0xDA) {
+            if (scanStart) *scanStart = i + len;
+            return haveSize ? CVS_OK : CVS_E_CORRUPT;
+        }
+        i += len;
+    }
+    if (haveSize && scanStart) *scanStart = n;
+    return haveSize ? CVS_OK : CVS_E_CORRUPT;
+}
+
+/// True when an end-of-image marker follows the first scan (entropy-coded
+/// data never contains 0xFF 0xD9, so its absence means the file was cut).
+bool jpegHasEnd(const uint8_t *d, size_t n, size_t scanStart) {
+    for (size_t i = scanStart; i + 1 < n; ++i)
+        if (d[i] == 0xFF && d[i + 1] == 0xD9) return true;
+    return false;
+}
+
+/// True when every PNG chunk is complete up to IEND (checked before libpng,
+/// which would print its own message for a cut file).
+bool pngComplete(const uint8_t *d, size_t n) {
+    size_t p = 8;
+    while (p + 12 <= n) {
+        size_t len = be32(d + p);
+        if (len > n - p - 12) return false;
+        if (std::memcmp(d + p + 4, "IEND", 4) == 0) return true;
+        p += 12 + len;
+    }
+    return false;
+}
+
+/// Reads the declared size from the header of a PNG, JPEG, BMP or WebP.
+int peek(const uint8_t *d, size_t n, int *w, int *h) {
+    switch (sniff(d, n)) {
+    case Format::png:
+        if (n < 24 || std::memcmp(d + 12, "IHDR", 4) != 0) return CVS_E_CORRUPT;
+        if (be32(d + 16) > 0x7FFFFFFFu || be32(d + 20) > 0x7FFFFFFFu) return CVS_E_CORRUPT;
+        *w = int(be32(d + 16));
+        *h = int(be32(d + 20));
+        return CVS_OK;
+    case Format::jpeg:
+        return peekJPEG(d, n, w, h, nullptr);
+    case Format::bmp:
+        if (n < 26) return CVS_E_CORRUPT;
+        if (le32s(d + 14) == 12) {
+            *w = int(le16(d + 18));
+            *h = int(le16(d + 20));
+        } else {
+            int32_t ww = le32s(d + 18), hh = le32s(d + 22);
+            if (hh == INT32_MIN) return CVS_E_CORRUPT;
+            *w = ww;
+            *h = hh < 0 ? -hh : hh;
+        }
+        return CVS_OK;
+    case Format::webp:
+        if (n < 30) return CVS_E_CORRUPT;
+        if (std::memcmp(d + 12, "VP8 ", 4) == 0) {
+            *w = int(le16(d + 26) & 0x3FFF);
+            *h = int(le16(d + 28) & 0x3FFF);
+        } else if (std::memcmp(d + 12, "VP8L", 4) == 0) {
+            uint32_t bits = uint32_t(d[21]) | (uint32_t(d[22]) << 8) | (uint32_t(d[23]) << 16) | (uint32_t(d[24]) << 24);
+            *w = int((bits & 0x3FFF) + 1);
+            *h = int(((bits >> 14) & 0x3FFF) + 1);
+        } else if (std::memcmp(d + 12, "VP8X", 4) == 0) {
+            *w = int(le24(d + 24) + 1);
+            *h = int(le24(d + 27) + 1);
+        } else {
+            return CVS_E_CORRUPT;
+        }
+        return CVS_OK;
+    default:
+        return CVS_E_UNSUPPORTED;
+    }
+}
+
+/// Shared decode path for files and buffers; `name` prefixes every message.
+int decode(const uint8_t *d, size_t n, int gray, int64_t maxPixels, cvs_image *out, const std::string &name) {
+    if (!out) return fail(CVS_E_INVALID, name + ": no output given");
+    *out = cvs_image{0, 0, 0, nullptr};
+    if (n == 0) return fail(CVS_E_EMPTY, name + ": empty file (0 bytes)");
+    Format format = sniff(d, n);
+    int w = 0, h = 0;
+    int rc = peek(d, n, &w, &h);
+    if (rc == CVS_E_CORRUPT)
+        return fail(CVS_E_CORRUPT, name + ": corrupt or truncated image header");
+    if (rc == CVS_OK) {
+        if (w <= 0 || h <= 0)
+            return fail(CVS_E_CORRUPT, name + ": header declares an empty image (" + std::to_string(w) + "x" + std::to_string(h) + ")");
+        if (maxPixels > 0 && int64_t(w) * int64_t(h) > maxPixels)
+            return fail(CVS_E_TOO_LARGE, name + ": image declares " + std::to_string(w) + "x" + std::to_string(h) +
+                                             " pixels, more than the limit of " + std::to_string(maxPixels));
+    }
+    if (format == Format::png && !pngComplete(d, n))
+        return fail(CVS_E_CORRUPT, name + ": truncated PNG (a chunk is cut short or IEND is missing)");
+    if (format == Format::jpeg) {
+        size_t scan = 0;
+        int tw, th;
+        if (peekJPEG(d, n, &tw, &th, &scan) == CVS_OK && !jpegHasEnd(d, n, scan))
+            return fail(CVS_E_CORRUPT, name + ": truncated JPEG (no end-of-image marker)");
+    }
+    cv::Mat img;
+    try {
+        cv::Mat buf(1, int(std::min<size_t>(n, size_t(INT32_MAX))), CV_8UC1, const_cast<uint8_t *>(d));
+        img = cv::imdecode(buf, gray ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    } catch (const cv::Exception &e) {
+        img.release();
+    }
+    if (img.empty()) {
+        if (format == Format::unknown)
+            return fail(CVS_E_UNSUPPORTED, name + ": not an image (unrecognised format)");
+        return fail(CVS_E_CORRUPT, name + ": corrupt or truncated image data");
+    }
+    if (maxPixels > 0 && int64_t(img.cols) * int64_t(img.rows) > maxPixels)
+        return fail(CVS_E_TOO_LARGE, name + ": image has " + std::to_string(img.cols) + "x" + std::to_string(img.rows) +
+                                         " pixels, more than the limit of " + std::to_string(maxPixels));
+    if (img.depth() != CV_8U) {
+        cv::Mat c;
+        img.convertTo(c, CV_8U, img.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+        img = c;
+    }
+    int want = gray ? 1 : 3;
+    if (img.channels() != want) {
+        cv::Mat c;
+        int code = img.channels() == 4 ? (gray ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGRA2BGR)
+                 : img.channels() == 1 ? cv::COLOR_GRAY2BGR : cv::COLOR_BGR2GRAY;
+        cv::cvtColor(img, c, code);
+        img = c;
+    }
+    return exportImage(img, out, name);
+}
+
+/// Crops with padding, by index mapping; `border` replicate or constant.
+cv::Mat cropPadded(const cv::Mat &src, int x, int y, int w, int h, int border, uint8_t constant) {
+    cv::Mat dst(h, w, src.type(), cv::Scalar::all(constant));
+    const int c = src.channels();
+    const int W = src.cols, H = src.rows;
+    const int ix0 = std::max(x, 0), ix1 = std::min(x + w, W);
+    for (int r = 0; r < h; ++r) {
+        int sy = y + r;
+        bool outside = sy < 0 || sy >= H;
+        if (outside && border == CVS_BORDER_CONSTANT) continue;
+        sy = std::min(std::max(sy, 0), H - 1);
+        const uint8_t *s = src.ptr<uint8_t>(sy);
+        uint8_t *o = dst.ptr<uint8_t>(r);
+        if (border == CVS_BORDER_CONSTANT) {
+            if (ix1 > ix0) std::memcpy(o + (ix0 - x) * c, s + ix0 * c, size_t(ix1 - ix0) * c);
+            continue;
+        }
+        for (int col = 0; col < w; ++col) {
+            int sx = std::min(std::max(x + col, 0), W - 1);
+            std::memcpy(o + col * c, s + sx * c, c);
+        }
+    }
+    return dst;
+}
+
+/// INTER_AREA when shrinking in both directions, INTER_LINEAR otherwise.
+void resizeInto(const cv::Mat &src, cv::Mat &dst) {
+    if (src.cols == dst.cols && src.rows == dst.rows) {
+        src.copyTo(dst);
+        return;
+    }
+    int interp = (dst.cols <= src.cols && dst.rows <= src.rows) ? cv::INTER_AREA : cv::INTER_LINEAR;
+    cv::Mat tmp;
+    cv::resize(src, tmp, dst.size(), 0, 0, interp);
+    tmp.copyTo(dst);  // dst wraps caller memory: copy, do not reallocate
+}
+
+}  // namespace
+
+struct cvs_cascade {
+    cv::CascadeClassifier classifier;
+};
+
+struct cvs_video {
+    cv::VideoCapture capture;
+    std::string path;
+    double fps = 0;
+    int index = 0;
+};
+
+extern "C" {
+
+int cvs_version(void) { return 2; }
+
+const char *cvs_last_error(void) { return lastError.c_str(); }
+
+void cvs_free(void *p) { std::free(p); }
+
+int cvs_decode_file(const char *path, int gray, int64_t max_pixels, cvs_image *out) {
+    if (!path) return fail(CVS_E_INVALID, "decode: no path given");
+    std::string name(path);
+    return guarded(path, [&]() -> int {
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            if (errno == ENOENT || errno == ENOTDIR) return fail(CVS_E_NOT_FOUND, name + ": no such file");
+            return fail(CVS_E_UNREADABLE, name + ": cannot read: " + std::strerror(errno));
+        }
+        if (S_ISDIR(st.st_mode)) return fail(CVS_E_UNREADABLE, name + ": is a directory, not an image file");
+        FILE *f = std::fopen(path, "rb");
+        if (!f) return fail(CVS_E_UNREADABLE, name + ": cannot open: " + std::strerror(errno));
+        std::vector<uint8_t> bytes;
+        uint8_t chunk[65536];
+        size_t got;
+        while ((got = std::fread(chunk, 1, sizeof chunk, f)) > 0) bytes.insert(bytes.end(), chunk, chunk + got);
+        bool err = std::ferror(f) != 0;
+        int savedErrno = errno;
+        std::fclose(f);
+        if (err) return fail(CVS_E_UNREADABLE, name + ": read error: " + std::strerror(savedErrno));
+        return decode(bytes.data(), bytes.size(), gray, max_pixels, out, name);
+    });
+}
+
+int cvs_decode_buffer(const uint8_t *data, size_t size, int gray, int64_t max_pixels, cvs_image *out) {
+    if (!data && size > 0) return fail(CVS_E_INVALID, "image data: null buffer");
+    return guarded("image data", [&] { return decode(data, size, gray, max_pixels, out, "image data"); });
+}
+
+int cvs_peek_size(const uint8_t *data, size_t size, int *width, int *height) {
+    if (!data || !width || !height) return fail(CVS_E_INVALID, "peek: null argument");
+    int rc = peek(data, size, width, height);
+    if (rc == CVS_E_UNSUPPORTED) return fail(rc, "image data: header format not known to the size reader");
+    if (rc == CVS_E_CORRUPT) return fail(rc, "image data: corrupt or truncated image header");
+    return rc;
+}
+
+int cvs_encode(const uint8_t *pixels, int width, int height, int channels,
+               int format, int quality, uint8_t **out, size_t *out_size) {
+    if (!validImage(pixels, width, height, channels) || !out || !out_size)
+        return fail(CVS_E_INVALID, "encode: invalid image or output");
+    if (format != CVS_FORMAT_JPEG && format != CVS_FORMAT_PNG) return fail(CVS_E_INVALID, "encode: unknown format");
+    return guarded("encode", [&]() -> int {
+        std::vector<uchar> buf;
+        std::vector<int> params;
+        if (format == CVS_FORMAT_JPEG) params = {cv::IMWRITE_JPEG_QUALITY, std::min(std::max(quality, 0), 100)};
+        bool ok = cv::imencode(format == CVS_FORMAT_JPEG ? ".jpg" : ".png", wrap(pixels, width, height, channels), buf, params);
+        if (!ok) return fail(CVS_E_INTERNAL, "encode: OpenCV could not encode the image");
+        auto *p = static_cast<uint8_t *>(std::malloc(buf.size() ? buf.size() : 1));
+        if (!p) return fail(CVS_E_INTERNAL, "encode: out of memory");
+        std::memcpy(p, buf.data(), buf.size());
+        *out = p;
+        *out_size = buf.size();
+        return CVS_OK;
+    });
+}
+
+int cvs_convert(const uint8_t *src, int width, int height, int channels, uint8_t *dst, int dst_channels) {
+    if (!validImage(src, width, height, channels) || !dst || (dst_channels != 1 && dst_channels != 3))
+        return fail(CVS_E_INVALID, "convert: invalid image");
+    return guarded("convert", [&]() -> int {
+        cv::Mat s = wrap(src, width, height, channels), d = wrap(dst, width, height, dst_channels);
+        if (channels == dst_channels) s.copyTo(d);
+        else cv::cvtColor(s, d, channels == 3 ? cv::COLOR_BGR2GRAY : cv::COLOR_GRAY2BGR);
+        return CVS_OK;
+    });
+}
+
+int cvs_crop_resize(const uint8_t *src, int width, int height, int channels,
+                    int x, int y, int w, int h, int border, uint8_t constant,
+                    uint8_t *dst, int dst_w, int dst_h) {
+    if (!validImage(src, width, height, channels) || !dst || w <= 0 || h <= 0 || dst_w <= 0 || dst_h <= 0)
+        return fail(CVS_E_INVALID, "crop: invalid image or rectangle");
+    return guarded("crop", [&]() -> int {
+        cv::Mat s = wrap(src, width, height, channels), d = wrap(dst, dst_w, dst_h, channels);
+        bool inside = x >= 0 && y >= 0 && x + w <= width && y + h <= height;
+        cv::Mat crop = inside ? s(cv::Rect(x, y, w, h)) : cropPadded(s, x, y, w, h, border, constant);
+        resizeInto(crop, d);
+        return CVS_OK;
+    });
+}
+
+int cvs_resize(const uint8_t *src, int width, int height, int channels, uint8_t *dst, int dst_w, int dst_h) {
+    if (!validImage(src, width, height, channels) || !dst || dst_w <= 0 || dst_h <= 0)
+        return fail(CVS_E_INVALID, "resize: invalid image or size");
+    return guarded("resize", [&]() -> int {
+        cv::Mat d = wrap(dst, dst_w, dst_h, channels);
+        resizeInto(wrap(src, width, height, channels), d);
+        return CVS_OK;
+    });
+}
+
+int cvs_warp_affine(const uint8_t *src, int width, int height, int channels,
+                    const double m[6], uint8_t *dst, int dst_w, int dst_h) {
+    if (!validImage(src, width, height, channels) || !m || !dst || dst_w <= 0 || dst_h <= 0)
+        return fail(CVS_E_INVALID, "warp: invalid image, matrix or size");
+    return guarded("warp", [&]() -> int {
+        cv::Mat mat(2, 3, CV_64F);
+        for (int i = 0; i < 6; ++i) mat.at<double>(i / 3, i % 3) = m[i];
+        cv::Mat tmp;
+        cv::warpAffine(wrap(src, width, height, channels), tmp, mat, cv::Size(dst_w, dst_h),
+                       cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+        cv::Mat d = wrap(dst, dst_w, dst_h, channels);
+        tmp.copyTo(d);
+        return CVS_OK;
+    });
+}
+
+int cvs_flip_horizontal(const uint8_t *src, int width, int height, int channels, uint8_t *dst) {
+    if (!validImage(src, width, height, channels) || !dst) return fail(CVS_E_INVALID, "flip: invalid image");
+    return guarded("flip", [&]() -> int {
+        cv::Mat d = wrap(dst, width, height, channels);
+        cv::flip(wrap(src, width, height, channels), d, 1);
+        return CVS_OK;
+    });
+}
+
+int cvs_equalize(const uint8_t *src, int width, int height, uint8_t *dst) {
+    if (!validImage(src, width, height, 1) || !dst) return fail(CVS_E_INVALID, "equalize: invalid gray image");
+    return guarded("equalize", [&]() -> int {
+        cv::Mat d = wrap(dst, width, height, 1);
+        cv::equalizeHist(wrap(src, width, height, 1), d);
+        return CVS_OK;
+    });
+}
+
+int cvs_draw_rectangle(uint8_t *pixels, int width, int height, int channels,
+                       int x, int y, int w, int h, uint8_t b, uint8_t g, uint8_t r, int thickness) {
+    if (!validImage(pixels, width, height, channels) || w <= 0 || h <= 0)
+        return fail(CVS_E_INVALID, "draw: invalid image or rectangle");
+    return guarded("draw", [&]() -> int {
+        cv::Mat img = wrap(pixels, width, height, channels);
+        cv::Scalar color = channels == 3 ? cv::Scalar(b, g, r) : cv::Scalar(0.114 * b + 0.587 * g + 0.299 * r);
+        cv::rectangle(img, cv::Rect(x, y, w, h), color, std::max(thickness, 1), cv::LINE_AA);
+        return CVS_OK;
+    });
+}
+
+int cvs_draw_label(uint8_t *pixels, int width, int height, int channels,
+                   const char *text, int x, int y, uint8_t b, uint8_t g, uint8_t r, double scale) {
+    if (!validImage(pixels, width, height, channels) || !text || !(scale > 0))
+        return fail(CVS_E_INVALID, "label: invalid image, text or scale");
+    return guarded("label", [&]() -> int {
+        cv::Mat img = wrap(pixels, width, height, channels);
+        const int font = cv::FONT_HERSHEY_SIMPLEX;
+        const int thick = std::max(1, int(std::lround(scale * 1.5)));
+        const int pad = std::max(2, int(std::lround(scale * 4)));
+        int baseline = 0;
+        cv::Size ts = cv::getTextSize(text, font, scale, thick, &baseline);
+        int bw = ts.width + 2 * pad, bh = ts.height + baseline + 2 * pad;
+        int left = std::max(0, std::min(x, width - bw));
+        int top = std::max(0, std::min(y - bh, height - bh));
+        double lum = 0.114 * b + 0.587 * g + 0.299 * r;
+        cv::Scalar bg = channels == 3 ? cv::Scalar(b, g, r) : cv::Scalar(lum);
+        cv::Scalar fg = lum >= 128 ? cv::Scalar::all(0) : cv::Scalar::all(255);
+        cv::rectangle(img, cv::Rect(left, top, bw, bh), bg, cv::FILLED);
+        cv::putText(img, text, cv::Point(left + pad, top + pad + ts.height), font, scale, fg, thick, cv::LINE_AA);
+        return CVS_OK;
+    });
+}
+
+int cvs_cascade_open(const char *path, cvs_cascade **out) {
+    if (!path || !out) return fail(CVS_E_INVALID, "cascade: no path given");
+    *out = nullptr;
+    std::string name(path);
+    return guarded(path, [&]() -> int {
+        struct stat st;
+        if (stat(path, &st) != 0) return fail(CVS_E_CASCADE, name + ": cascade file not found");
+        if (S_ISDIR(st.st_mode)) return fail(CVS_E_CASCADE, name + ": is a directory, not a cascade file");
+        auto *c = new cvs_cascade();
+        bool ok = false;
+        try {
+            ok = c->classifier.load(name) && !c->classifier.empty();
+        } catch (const cv::Exception &) {
+            ok = false;
+        }
+        if (!ok) {
+            delete c;
+            return fail(CVS_E_CASCADE, name + ": not a valid OpenCV cascade file");
+        }
+        *out = c;
+        return CVS_OK;
+    });
+}
+
+void cvs_cascade_close(cvs_cascade *cascade) { delete cascade; }
+
+int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int height,
+                       double scale_factor, int min_neighbours, int min_size, int max_size,
+                       int equalize, int weights, cvs_detection **out, int *count) {
+    if (!cascade || !validImage(gray, width, height, 1) || !out || !count)
+        return fail(CVS_E_INVALID, "detect: invalid cascade or image");
+    if (!(scale_factor > 1.0)) return fail(CVS_E_INVALID, "detect: scale factor must be greater than 1");
+    if (min_neighbours < 0 || min_size < 0 || max_size < 0) return fail(CVS_E_INVALID, "detect: negative parameter");
+    *out = nullptr;
+    *count = 0;
+    return guarded("detect", [&]() -> int {
+        cv::Mat img = wrap(gray, width, height, 1);
+        if (equalize) {
+            cv::Mat eq;
+            cv::equalizeHist(img, eq);
+            img = eq;
+        }
+        std::vector<cv::Rect> boxes;
+        std::vector<int> levels, numbers;
+        std::vector<double> levelWeights;
+        cv::Size minS(min_size, min_size), maxS(max_size, max_size);
+        if (weights)
+            cascade->classifier.detectMultiScale(img, boxes, levels, levelWeights, scale_factor, min_neighbours, 0, minS, maxS, true);
+        else
+            cascade->classifier.detectMultiScale(img, boxes, numbers, scale_factor, min_neighbours, 0, minS, maxS);
+        if (boxes.empty()) return CVS_OK;
+        auto *d = static_cast<cvs_detection *>(std::malloc(sizeof(cvs_detection) * boxes.size()));
+        if (!d) return fail(CVS_E_INTERNAL, "detect: out of memory");
+        for (size_t i = 0; i < boxes.size(); ++i) {
+            d[i].x = boxes[i].x;
+            d[i].y = boxes[i].y;
+            d[i].width = boxes[i].width;
+            d[i].height = boxes[i].height;
+            d[i].neighbours = i < numbers.size() ? numbers[i] : 0;
+            d[i].weight = i < levelWeights.size() ? levelWeights[i] : 0.0;
+        }
+        *out = d;
+        *count = int(boxes.size());
+        return CVS_OK;
+    });
+}
+
+int cvs_video_open(const char *path, cvs_video **out, double *fps, int *frame_count) {
+    if (!path || !out) return fail(CVS_E_INVALID, "video: no path given");
+    *out = nullptr;
+    std::string name(path);
+    return guarded(path, [&]() -> int {
+        struct stat st;
+        if (stat(path, &st) != 0) return fail(CVS_E_NOT_FOUND, name + ": no such video file");
+        if (S_ISDIR(st.st_mode)) return fail(CVS_E_UNREADABLE, name + ": is a directory, not a video file");
+        FILE *f = std::fopen(path, "rb");
+        if (!f) return fail(CVS_E_UNREADABLE, name + ": cannot open: " + std::strerror(errno));
+        std::fclose(f);
+        if (st.st_size == 0) return fail(CVS_E_EMPTY, name + ": empty file (0 bytes)");
+        auto *v = new cvs_video();
+        v->path = name;
+        bool ok = false;
+        try {
+            ok = v->capture.open(name) && v->capture.isOpened();
+        } catch (const cv::Exception &) {
+            ok = false;
+        }
+        if (!ok) {
+            delete v;
+            return fail(CVS_E_VIDEO, name + ": cannot open as a video (unsupported or corrupt)");
+        }
+        v->fps = v->capture.get(cv::CAP_PROP_FPS);
+        if (!(v->fps > 0) || !std::isfinite(v->fps)) v->fps = 0;
+        double n = v->capture.get(cv::CAP_PROP_FRAME_COUNT);
+        if (fps) *fps = v->fps;
+        if (frame_count) *frame_count = (n > 0 && std::isfinite(n)) ? int(n) : 0;
+        *out = v;
+        return CVS_OK;
+    });
+}
+
+int cvs_video_read(cvs_video *video, cvs_image *frame, int *index, double *seconds, int *got) {
+    if (!video || !frame || !got) return fail(CVS_E_INVALID, "video: invalid handle or output");
+    *got = 0;
+    *frame = cvs_image{0, 0, 0, nullptr};
+    return guarded(video->path.c_str(), [&]() -> int {
+        cv::Mat m;
+        if (!video->capture.read(m) || m.empty()) return CVS_OK;
+        double ms = video->capture.get(cv::CAP_PROP_POS_MSEC);
+        int i = video->index++;
+        double t = ms > 0 && std::isfinite(ms) ? ms / 1000.0 : (video->fps > 0 ? i / video->fps : double(i));
+        if (i == 0 && !(ms > 0)) t = 0;
+        if (m.depth() != CV_8U) {
+            cv::Mat c;
+            m.convertTo(c, CV_8U);
+            m = c;
+        }
+        if (m.channels() != 3) {
+            cv::Mat c;
+            cv::cvtColor(m, c, m.channels() == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR);
+            m = c;
+        }
+        int rc = exportImage(m, frame, video->path);
+        if (rc != CVS_OK) return rc;
+        if (index) *index = i;
+        if (seconds) *seconds = t;
+        *got = 1;
+        return CVS_OK;
+    });
+}
+
+void cvs_video_close(cvs_video *video) {
+    if (!video) return;
+    try {
+        video->capture.release();
+    } catch (...) {
+    }
+    delete video;
+}
+
+}  // extern "C"

@@ -1,9 +1,188 @@
+/*
+ * cv_shim.h - a small plain-C API over OpenCV 4 (imgcodecs, imgproc,
+ * objdetect, videoio). The only C++ in the project lives in cv_shim.cpp.
+ *
+ * Conventions
+ * - Every function returning `int` returns CVS_OK (0) on success or one of the
+ *   CVS_E_* codes; the reason is then in cvs_last_error() (thread-local, valid
+ *   until the next failing call on the same thread). No C++ exception ever
+ *   crosses this boundary.
+ * - Pixel buffers are 8-bit, rows top to bottom, channels interleaved (1 = gray,
+ *   3 = BGR), no row padding: `width * height * channels` bytes.
+ * - Memory: functions whose output size the caller knows (colour conversion,
+ *   crop, resize, warp, flip, equalise) write into a caller-provided buffer.
+ *   Functions whose output size only the shim knows (decode, encode, video
+ *   frames, detections) return a malloc'ed buffer the caller releases with
+ *   cvs_free().
+ * - Handles (cvs_cascade, cvs_video) are opaque; close each with its *_close.
+ *   One handle must not be used from two threads at once.
+ */
 #ifndef CV_SHIM_H
 #define CV_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Error codes. */
+enum {
+    CVS_OK = 0,
+    CVS_E_NOT_FOUND = 1,   /* file does not exist */
+    CVS_E_UNREADABLE = 2,  /* exists but cannot be read (permissions, a folder) */
+    CVS_E_EMPTY = 3,       /* zero bytes */
+    CVS_E_CORRUPT = 4,     /* a known image format, but damaged or truncated */
+    CVS_E_TOO_LARGE = 5,   /* header declares more pixels than the caller allows */
+    CVS_E_UNSUPPORTED = 6, /* not a recognised image format */
+    CVS_E_INVALID = 7,     /* bad argument */
+    CVS_E_CASCADE = 8,     /* cascade file missing or invalid */
+    CVS_E_VIDEO = 9,       /* video cannot be opened or read */
+    CVS_E_INTERNAL = 10    /* OpenCV failed unexpectedly or out of memory */
+};
+
+/** Version of this API (bumped when signatures change). */
 int cvs_version(void);
+
+/** The message of the last failing call on this thread ("" if none). */
+const char *cvs_last_error(void);
+
+/** Releases a buffer returned by the shim (NULL is fine). */
+void cvs_free(void *p);
+
+/** A malloc'ed image returned by the shim; release `pixels` with cvs_free. */
+typedef struct {
+    int width;
+    int height;
+    int channels;
+    uint8_t *pixels;
+} cvs_image;
+
+/* ---- Codecs ------------------------------------------------------------ */
+
+/**
+ * Decodes an image file to 8-bit BGR (gray = 0) or gray (gray = 1), EXIF
+ * orientation applied; 16-bit and alpha images are converted. The header is
+ * read first and images declaring more than `max_pixels` pixels are refused
+ * with CVS_E_TOO_LARGE before anything is allocated for them.
+ */
+int cvs_decode_file(const char *path, int gray, int64_t max_pixels, cvs_image *out);
+
+/** Like cvs_decode_file, from an encoded in-memory buffer. */
+int cvs_decode_buffer(const uint8_t *data, size_t size, int gray, int64_t max_pixels, cvs_image *out);
+
+/**
+ * Reads only the header of an encoded buffer (PNG, JPEG, BMP, WebP).
+ * Returns CVS_OK with the size, CVS_E_UNSUPPORTED for other formats, or
+ * CVS_E_CORRUPT for a damaged header.
+ */
+int cvs_peek_size(const uint8_t *data, size_t size, int *width, int *height);
+
+enum { CVS_FORMAT_JPEG = 0, CVS_FORMAT_PNG = 1 };
+
+/** Encodes to JPEG (quality 0-100) or PNG; `*out` is malloc'ed (cvs_free). */
+int cvs_encode(const uint8_t *pixels, int width, int height, int channels,
+               int format, int quality, uint8_t **out, size_t *out_size);
+
+/* ---- Image operations (caller-provided destination buffers) ------------ */
+
+/** Converts between gray (1) and BGR (3); equal channel counts copy. */
+int cvs_convert(const uint8_t *src, int width, int height, int channels,
+                uint8_t *dst, int dst_channels);
+
+enum { CVS_BORDER_REPLICATE = 0, CVS_BORDER_CONSTANT = 1 };
+
+/**
+ * Crops rectangle (x, y, w, h), which may extend past the image (padding by
+ * replicating the edge, or with `constant`), and resizes it to dst_w x dst_h
+ * (INTER_AREA when shrinking, INTER_LINEAR otherwise). dst holds
+ * dst_w * dst_h * channels bytes.
+ */
+int cvs_crop_resize(const uint8_t *src, int width, int height, int channels,
+                    int x, int y, int w, int h, int border, uint8_t constant,
+                    uint8_t *dst, int dst_w, int dst_h);
+
+/** Resizes (INTER_AREA when shrinking, INTER_LINEAR otherwise). */
+int cvs_resize(const uint8_t *src, int width, int height, int channels,
+               uint8_t *dst, int dst_w, int dst_h);
+
+/**
+ * Affine warp with the 2x3 row-major matrix `m` mapping source to destination
+ * coordinates; bilinear, border replicate.
+ */
+int cvs_warp_affine(const uint8_t *src, int width, int height, int channels,
+                    const double m[6], uint8_t *dst, int dst_w, int dst_h);
+
+/** Mirrors left-right. */
+int cvs_flip_horizontal(const uint8_t *src, int width, int height, int channels, uint8_t *dst);
+
+/** Histogram equalisation of a gray image. */
+int cvs_equalize(const uint8_t *src, int width, int height, uint8_t *dst);
+
+/* ---- Drawing (in place) ------------------------------------------------- */
+
+/** Draws a rectangle outline in BGR colour (gray images get its luminance). */
+int cvs_draw_rectangle(uint8_t *pixels, int width, int height, int channels,
+                       int x, int y, int w, int h,
+                       uint8_t b, uint8_t g, uint8_t r, int thickness);
+
+/**
+ * Draws a text label on a filled box of colour (b, g, r), with black or white
+ * text, whichever reads better. (x, y) is the bottom-left of the box; the box
+ * is moved inside the image when it would stick out.
+ */
+int cvs_draw_label(uint8_t *pixels, int width, int height, int channels,
+                   const char *text, int x, int y,
+                   uint8_t b, uint8_t g, uint8_t r, double scale);
+
+/* ---- Haar cascades ------------------------------------------------------ */
+
+typedef struct cvs_cascade cvs_cascade;
+
+/** One detection: box, neighbour count (0 if unknown) and level weight (0 if not requested). */
+typedef struct {
+    int x, y, width, height;
+    int neighbours;
+    double weight;
+} cvs_detection;
+
+/** Loads a cascade XML file. */
+int cvs_cascade_open(const char *path, cvs_cascade **out);
+
+/** Frees a cascade (NULL is fine). */
+void cvs_cascade_close(cvs_cascade *cascade);
+
+/**
+ * Runs detectMultiScale on a gray image (histogram-equalised first when
+ * `equalize`). min/max size 0 means no limit. With `weights` = 0 the
+ * detectMultiScale2 overload is used (same boxes as the plain call, plus the
+ * neighbour count per box); with `weights` = 1 detectMultiScale3 with
+ * outputRejectLevels = true (level weights; OpenCV then keeps more boxes).
+ * `*out` is malloc'ed (cvs_free), `*count` may be 0 with `*out` NULL.
+ */
+int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int height,
+                       double scale_factor, int min_neighbours, int min_size, int max_size,
+                       int equalize, int weights, cvs_detection **out, int *count);
+
+/* ---- Video -------------------------------------------------------------- */
+
+typedef struct cvs_video cvs_video;
+
+/** Opens a video file; reports frames per second and (approximate) frame count. */
+int cvs_video_open(const char *path, cvs_video **out, double *fps, int *frame_count);
+
+/**
+ * Reads the next frame as BGR into `*frame` (pixels malloc'ed, cvs_free),
+ * with its index and timestamp in seconds (CAP_PROP_POS_MSEC, or index / fps
+ * when the container gives none). Returns CVS_OK and sets `*got` to 1 for a
+ * frame, 0 at the end of the video.
+ */
+int cvs_video_read(cvs_video *video, cvs_image *frame, int *index, double *seconds, int *got);
+
+/** Closes a video (NULL is fine). */
+void cvs_video_close(cvs_video *video);
+
 #ifdef __cplusplus
 }
 #endif
