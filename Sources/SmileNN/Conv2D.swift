@@ -1,0 +1,221 @@
+/// A stride-1 2-D convolution computed as im2col + OpenBLAS GEMM.
+///
+/// Input `[N, inputChannels, H, W]`, output `[N, outputChannels, H + 2p - k + 1, W + 2p - k + 1]`.
+/// Weights `[outputChannels, inputChannels, k, k]` (used as an `[out, in*k*k]` matrix), bias `[outputChannels]`.
+/// Small feature maps are unfolded several images at a time so each GEMM has enough columns.
+/// At inference an optional ReLU is fused into the bias pass (`fusedReLU`).
+public final class Conv2D: Layer {
+    public let name: String
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let kernelSize: Int
+    public let padding: Int
+    /// `[out, in, k, k]`.
+    public let weight: Parameter
+    /// `[out]`, or nil for a bias-free convolution.
+    public let bias: Parameter?
+    /// Applies `max(0, ·)` after the bias (for folded inference stacks; backward does not support it).
+    public var fusedReLU = false
+    /// When false, `backward` only accumulates parameter gradients and returns an unspecified tensor.
+    var needsInputGradient = true
+
+    /// Target number of GEMM columns per im2col chunk (images are grouped until reached).
+    static let targetColumns = 1024
+
+    private var output = Tensor(shape: [0])
+    private var inputGradient = Tensor(shape: [0])
+    private var col: [Float] = []
+    private var colGradient: [Float] = []
+    private var scratch: [Float] = []
+    private var cachedInput: Tensor?
+
+    /// A convolution with He-normal weights (std `sqrt(2 / (in * k * k))`) and zero bias.
+    public init(
+        name: String, inputChannels: Int, outputChannels: Int, kernelSize: Int = 3, padding: Int = 1,
+        bias: Bool = true, rng: inout SeededRandom
+    ) {
+        precondition(inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && padding >= 0)
+        let fanIn = inputChannels * kernelSize * kernelSize
+        let w = Tensor(
+            shape: [outputChannels, inputChannels, kernelSize, kernelSize],
+            normalStd: (2 / Float(fanIn)).squareRoot(), rng: &rng)
+        self.name = name
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.padding = padding
+        self.weight = Parameter(name: name + ".weight", value: w)
+        self.bias = bias ? Parameter(name: name + ".bias", value: Tensor(shape: [outputChannels])) : nil
+    }
+
+    /// A convolution with given weights `[out, in, k, k]` (square kernel) and optional bias `[out]`.
+    public init(name: String, weight: Tensor, bias: Tensor?, padding: Int) {
+        precondition(weight.shape.count == 4 && weight.shape[2] == weight.shape[3], "weight must be [out, in, k, k]")
+        if let b = bias { precondition(b.shape == [weight.shape[0]], "bias must be [\(weight.shape[0])]") }
+        self.name = name
+        self.outputChannels = weight.shape[0]
+        self.inputChannels = weight.shape[1]
+        self.kernelSize = weight.shape[2]
+        self.padding = padding
+        self.weight = Parameter(name: name + ".weight", value: weight)
+        self.bias = bias.map { Parameter(name: name + ".bias", value: $0) }
+    }
+
+    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+
+    public func releaseCaches() { cachedInput = nil }
+
+    /// Output spatial size for an input of `height x width`.
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        (height + 2 * padding - kernelSize + 1, width + 2 * padding - kernelSize + 1)
+    }
+
+    private func groupSize(plane: Int, batch: Int) -> Int {
+        min(batch, max(1, Conv2D.targetColumns / plane))
+    }
+
+    public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        precondition(
+            input.shape.count == 4 && input.shape[1] == inputChannels,
+            "\(name): expected [N, \(inputChannels), H, W], got \(input.shape)")
+        let n = input.shape[0], h = input.shape[2], w = input.shape[3]
+        let (oh, ow) = outputSize(height: h, width: w)
+        precondition(oh > 0 && ow > 0, "\(name): input \(h)x\(w) too small")
+        let cin = inputChannels, cout = outputChannels, k = kernelSize, pad = padding
+        let plane = oh * ow, kk = cin * k * k
+        let g = groupSize(plane: plane, batch: n)
+        output.reuse(shape: [n, cout, oh, ow])
+        ensureCapacity(&col, kk * g * plane)
+        if g > 1 { ensureCapacity(&scratch, cout * g * plane) }
+        let relu = fusedReLU
+        let biasValues = bias?.value.data ?? [Float](repeating: 0, count: cout)
+        input.data.withUnsafeBufferPointer { xb in
+            weight.value.data.withUnsafeBufferPointer { wb in
+                biasValues.withUnsafeBufferPointer { bb in
+                    output.data.withUnsafeMutableBufferPointer { yb in
+                        col.withUnsafeMutableBufferPointer { cb in
+                            scratch.withUnsafeMutableBufferPointer { sb in
+                                let x = xb.baseAddress!, wp = wb.baseAddress!, bp = bb.baseAddress!
+                                let y = yb.baseAddress!, colp = cb.baseAddress!
+                                var start = 0
+                                while start < n {
+                                    let gi = min(g, n - start)
+                                    let columns = gi * plane
+                                    im2col(
+                                        x + start * cin * h * w, channels: cin, height: h, width: w,
+                                        kernel: k, padding: pad, images: gi, into: colp)
+                                    let dst = gi == 1 ? y + start * cout * plane : sb.baseAddress!
+                                    gemm(
+                                        transposeA: false, transposeB: false, m: cout, n: columns, k: kk,
+                                        a: wp, lda: kk, b: colp, ldb: columns, beta: 0, c: dst, ldc: columns)
+                                    for image in 0..<gi {
+                                        for o in 0..<cout {
+                                            let s = dst + o * columns + image * plane
+                                            let d = y + ((start + image) * cout + o) * plane
+                                            let b = bp[o]
+                                            if relu {
+                                                for i in 0..<plane { d[i] = max(s[i] + b, 0) }
+                                            } else {
+                                                for i in 0..<plane { d[i] = s[i] + b }
+                                            }
+                                        }
+                                    }
+                                    start += gi
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        cachedInput = training ? input : nil
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        guard let input = cachedInput else { preconditionFailure("\(name): backward without forward(training: true)") }
+        cachedInput = nil
+        precondition(!fusedReLU, "\(name): backward through a fused ReLU is not supported")
+        let n = input.shape[0], h = input.shape[2], w = input.shape[3]
+        let (oh, ow) = outputSize(height: h, width: w)
+        precondition(
+            outputGradient.shape == [n, outputChannels, oh, ow],
+            "\(name): gradient shape \(outputGradient.shape) != output shape \([n, outputChannels, oh, ow])")
+        let cin = inputChannels, cout = outputChannels, k = kernelSize, pad = padding
+        let plane = oh * ow, kk = cin * k * k
+        let g = groupSize(plane: plane, batch: n)
+        let wantInput = needsInputGradient
+        inputGradient.reuse(shape: input.shape)
+        if wantInput { inputGradient.zero() }
+        ensureCapacity(&col, kk * g * plane)
+        if wantInput { ensureCapacity(&colGradient, kk * g * plane) }
+        if g > 1 { ensureCapacity(&scratch, cout * g * plane) }
+        var biasGradient = [Float](repeating: 0, count: cout)
+        input.data.withUnsafeBufferPointer { xb in
+            outputGradient.data.withUnsafeBufferPointer { gb in
+                weight.value.data.withUnsafeBufferPointer { wb in
+                    weight.gradient.data.withUnsafeMutableBufferPointer { dwb in
+                        inputGradient.data.withUnsafeMutableBufferPointer { dxb in
+                            col.withUnsafeMutableBufferPointer { cb in
+                                colGradient.withUnsafeMutableBufferPointer { dcb in
+                                    scratch.withUnsafeMutableBufferPointer { sb in
+                                        biasGradient.withUnsafeMutableBufferPointer { dbb in
+                                            let x = xb.baseAddress!, dy = gb.baseAddress!, wp = wb.baseAddress!
+                                            let dw = dwb.baseAddress!, colp = cb.baseAddress!, db = dbb.baseAddress!
+                                            var start = 0
+                                            while start < n {
+                                                let gi = min(g, n - start)
+                                                let columns = gi * plane
+                                                im2col(
+                                                    x + start * cin * h * w, channels: cin, height: h, width: w,
+                                                    kernel: k, padding: pad, images: gi, into: colp)
+                                                let dyg: UnsafePointer<Float>
+                                                if gi == 1 {
+                                                    dyg = dy + start * cout * plane
+                                                } else {
+                                                    let s = sb.baseAddress!
+                                                    for image in 0..<gi {
+                                                        for o in 0..<cout {
+                                                            (s + o * columns + image * plane).update(
+                                                                from: dy + ((start + image) * cout + o) * plane, count: plane)
+                                                        }
+                                                    }
+                                                    dyg = UnsafePointer(s)
+                                                }
+                                                for o in 0..<cout {
+                                                    var sum: Float = 0
+                                                    let r = dyg + o * columns
+                                                    for i in 0..<columns { sum += r[i] }
+                                                    db[o] += sum
+                                                }
+                                                gemm(
+                                                    transposeA: false, transposeB: true, m: cout, n: kk, k: columns,
+                                                    a: dyg, lda: columns, b: colp, ldb: columns, beta: 1, c: dw, ldc: kk)
+                                                if wantInput {
+                                                    let dcol = dcb.baseAddress!
+                                                    gemm(
+                                                        transposeA: true, transposeB: false, m: kk, n: columns, k: cout,
+                                                        a: wp, lda: kk, b: dyg, ldb: columns, beta: 0, c: dcol, ldc: columns)
+                                                    col2im(
+                                                        dcol, channels: cin, height: h, width: w, kernel: k, padding: pad,
+                                                        images: gi, into: dxb.baseAddress! + start * cin * h * w)
+                                                }
+                                                start += gi
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let bias {
+            bias.gradient.data.withUnsafeMutableBufferPointer { p in
+                for o in 0..<cout { p[o] += biasGradient[o] }
+            }
+        }
+        return inputGradient
+    }
+}
