@@ -25,10 +25,12 @@ let package = Package(
         ),
         // OpenBLAS's cblas.h.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // HDF5's C API (Debian's serial build), for importing Keras weight files.
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5"),
         // Tensors, layers, optimisers, VGG-19, safetensors. Knows nothing of faces.
         .target(
             name: "SmileNN",
-            dependencies: ["CBLAS"],
+            dependencies: ["CBLAS", "CHDF5"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         // Swift face of the OpenCV shim: images, Haar detection, video frames.
@@ -42,7 +44,7 @@ let package = Package(
             name: "smile",
             dependencies: ["SmileKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN"]),
+        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "CHDF5"]),
         .testTarget(name: "SmileVisionTests", dependencies: ["SmileVision"]),
         .testTarget(name: "SmileKitTests", dependencies: ["SmileKit"]),
         .testTarget(name: "SmileEndToEndTests", dependencies: ["SmileKit", "smile"]),
