@@ -1,8 +1,8 @@
 /// Natural ("human") ordering of file names: `frame2` < `frame10`.
 ///
-/// Names are split into runs of ASCII digits and runs of other characters.
-/// Digit runs compare by numeric value (any length, no overflow); other runs
-/// compare case-insensitively. Names equal under those rules are ordered by a
+/// Names are compared character by character, case-insensitively, except
+/// that where both have a run of ASCII digits the runs compare by numeric
+/// value (any length, no overflow). Names equal under those rules are ordered by a
 /// plain case-sensitive comparison, so the order is total and deterministic
 /// (`a.jpg` and `A.jpg` never compare equal; `frame01` and `frame1` neither).
 public enum NaturalSort {
@@ -13,46 +13,33 @@ public enum NaturalSort {
 
     /// Three-way natural comparison: negative, zero or positive.
     public static func compare(_ lhs: String, _ rhs: String) -> Int {
-        let a = chunks(lhs), b = chunks(rhs)
-        for (x, y) in zip(a, b) {
-            let c: Int
-            if x.isDigits && y.isDigits {
-                c = compareNumeric(x.text, y.text)
+        let a = Array(lhs), b = Array(rhs)
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if isDigit(a[i]) && isDigit(b[j]) {
+                let si = i, sj = j
+                while i < a.count && isDigit(a[i]) { i += 1 }
+                while j < b.count && isDigit(b[j]) { j += 1 }
+                let c = compareNumeric(a[si..<i], b[sj..<j])
+                if c != 0 { return c }
             } else {
-                c = compareStrings(x.text.lowercased(), y.text.lowercased())
+                let x = a[i].lowercased(), y = b[j].lowercased()
+                if x != y { return compareStrings(x, y) }
+                i += 1
+                j += 1
             }
-            if c != 0 { return c }
         }
-        if a.count != b.count { return a.count < b.count ? -1 : 1 }
+        let restA = a.count - i, restB = b.count - j
+        if restA != restB { return restA < restB ? -1 : 1 }
         return compareStrings(lhs, rhs)
-    }
-
-    private struct Chunk {
-        var isDigits: Bool
-        var text: Substring
     }
 
     private static func isDigit(_ c: Character) -> Bool {
         c.isASCII && c.isNumber
     }
 
-    private static func chunks(_ s: String) -> [Chunk] {
-        var out: [Chunk] = []
-        var start = s.startIndex
-        var i = s.startIndex
-        while i < s.endIndex {
-            let digit = isDigit(s[i])
-            var j = s.index(after: i)
-            while j < s.endIndex && isDigit(s[j]) == digit { j = s.index(after: j) }
-            out.append(Chunk(isDigits: digit, text: s[start..<j]))
-            start = j
-            i = j
-        }
-        return out
-    }
-
-    /// Compares digit strings by value without converting to a fixed-width integer.
-    private static func compareNumeric(_ a: Substring, _ b: Substring) -> Int {
+    /// Compares digit runs by value without converting to a fixed-width integer.
+    private static func compareNumeric(_ a: ArraySlice<Character>, _ b: ArraySlice<Character>) -> Int {
         let x = a.drop(while: { $0 == "0" }), y = b.drop(while: { $0 == "0" })
         if x.count != y.count { return x.count < y.count ? -1 : 1 }
         return compareStrings(String(x), String(y))

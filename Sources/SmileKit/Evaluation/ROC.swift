@@ -99,7 +99,8 @@ public struct ThresholdAnalysis: Hashable, Sendable, Codable {
     ///
     /// Candidates are every unique score, 0.5, and the next value above the
     /// highest score (everything negative). Among candidates with equal
-    /// accuracy the one nearest 0.5 wins; if two are equally near, the lower.
+    /// accuracy the one nearest 0.5 wins; if two are equally near (within
+    /// 1e-12), the lower.
     /// An empty set gives threshold 0.5.
     public static func bestAccuracy(samples: [ScoredLabel]) -> BinaryMetrics {
         guard let maxScore = samples.map(\.probability).max() else {
@@ -113,8 +114,9 @@ public struct ThresholdAnalysis: Hashable, Sendable, Codable {
             let m = BinaryMetrics(samples: samples, threshold: t)
             let correct = m.confusion.truePositives + m.confusion.trueNegatives
             if let b = best {
+                // Distances within 1e-12 count as equal, so 0.3 and 0.7 tie (then the lower, seen first, stays).
                 if correct > b.correct
-                    || (correct == b.correct && abs(t - 0.5) < abs(b.metrics.threshold - 0.5)) {
+                    || (correct == b.correct && abs(t - 0.5) < abs(b.metrics.threshold - 0.5) - 1e-12) {
                     best = (m, correct)
                 }
             } else {
