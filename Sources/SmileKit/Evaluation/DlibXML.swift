@@ -58,6 +58,9 @@ public enum DlibXML {
             let reason = parser.parserError.map { "malformed XML: \($0.localizedDescription)" } ?? "malformed XML"
             throw DlibXMLError(file: sourceName, line: parser.lineNumber, reason: reason)
         }
+        if delegate.depth != 0 {
+            throw DlibXMLError(file: sourceName, line: parser.lineNumber, reason: "malformed XML: unexpected end of file")
+        }
         return delegate.images
     }
 
@@ -72,6 +75,8 @@ public enum DlibXML {
         let sourceName: String
         var images: [DlibImageBoxes] = []
         var inImage = false
+        /// Open elements; non-zero after parsing means the document was cut short.
+        var depth = 0
         var error: DlibXMLError?
 
         init(baseDirectory: URL, sourceName: String) {
@@ -86,6 +91,7 @@ public enum DlibXML {
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                     qualifiedName qName: String?, attributes: [String: String] = [:]) {
+            depth += 1
             switch elementName {
             case "image":
                 guard let file = attributes["file"], !file.isEmpty else {
@@ -116,6 +122,7 @@ public enum DlibXML {
 
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
                     qualifiedName qName: String?) {
+            depth -= 1
             if elementName == "image" { inImage = false }
         }
     }
