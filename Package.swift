@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // RFC-4180 CSV reading/writing (quoted commas, quotes, newlines) for labelled sets and reports.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // The only C++ in the project: a C API over OpenCV 4.
@@ -38,7 +40,11 @@ let package = Package(
         // The pipeline: detection, crops, classification, datasets, training, evaluation, outputs.
         .target(
             name: "SmileKit",
-            dependencies: ["SmileNN", "SmileVision", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SmileNN", "SmileVision",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
         ),
         .executableTarget(
             name: "smile",
