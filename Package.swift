@@ -44,7 +44,9 @@ let package = Package(
                 "SmileNN", "SmileVision",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CSV", package: "CSV.swift"),
-            ]
+            ],
+            // Crop, augmentation and batch loops run per pixel: optimise them even in debug builds.
+            swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .executableTarget(
             name: "smile",

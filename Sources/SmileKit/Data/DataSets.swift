@@ -20,7 +20,7 @@ public enum DataSets {
             do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
                 throw LoadError(path: directory, reason: "cannot list the class folder: \(error.localizedDescription)")
             }
-            for name in names.sorted(by: naturalOrder) where ImageInputs.imageExtensions.contains((name as NSString).pathExtension.lowercased()) {
+            for name in names.sorted(by: NaturalSort.areInIncreasingOrder) where ImageInputs.imageExtensions.contains((name as NSString).pathExtension.lowercased()) {
                 faces.append(LabelledFace(path: (directory as NSString).appendingPathComponent(name), label: label,
                                           framing: framing, dataset: dataset, group: groupOf(name)))
             }

@@ -85,20 +85,13 @@ public enum CSVTable {
     }
 
     /// Formats rows as CSV, quoting fields that need it; lines end with "\n", including the last.
-    public static func write(rows: [[String]]) throws -> String {
-        let writer = try CSVWriter(stream: .toMemory())
-        for row in rows { try writer.write(row: row) }
-        writer.stream.close()
-        guard let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data,
-              let text = String(data: data, encoding: .utf8) else {
-            throw CSVFileError(file: "<memory>", line: 0, reason: "CSV writer produced no text")
-        }
-        return rows.isEmpty ? "" : text + "\n"
+    public static func write(rows: [[String]]) -> String {
+        rows.map(CSVFormat.row).joined()
     }
 
     /// Writes rows as a CSV file atomically (temporary file, then rename).
     public static func write(rows: [[String]], to url: URL) throws {
-        try AtomicFile.write(Data(try write(rows: rows).utf8), to: url)
+        try writeAtomically(Data(write(rows: rows).utf8), to: url)
     }
 
     /// Line breaks in a field ("\r\n", "\r" and "\n" each count once).

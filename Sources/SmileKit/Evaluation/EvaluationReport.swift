@@ -125,7 +125,7 @@ public enum EvaluationReport {
 
     /// Renders the report and writes it atomically to `url`.
     public static func write(_ input: Input, to url: URL) throws {
-        try AtomicFile.write(Data(html(input).utf8), to: url)
+        try writeAtomically(Data(html(input).utf8), to: url)
     }
 
     // MARK: - Sections

@@ -40,7 +40,7 @@ public enum ImageInputs {
                 let relative = full.hasPrefix(rootPath + "/") ? String(full.dropFirst(rootPath.count + 1)) : url.lastPathComponent
                 found.append(Item(path: (path as NSString).appendingPathComponent(relative), relativeName: relative))
             }
-            items += found.sorted { naturalOrder($0.relativeName, $1.relativeName) }
+            items += found.sorted { NaturalSort.areInIncreasingOrder($0.relativeName, $1.relativeName) }
         }
         return (items, failures)
     }

@@ -8,4 +8,10 @@ public struct FaceResult: Sendable, Equatable {
     public var smileProbability: Float
     /// Whether `smileProbability` reached the decision threshold.
     public var isSmiling: Bool
+
+    public init(box: Rect, smileProbability: Float, isSmiling: Bool) {
+        self.box = box
+        self.smileProbability = smileProbability
+        self.isSmiling = isSmiling
+    }
 }

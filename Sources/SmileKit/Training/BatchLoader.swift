@@ -39,21 +39,30 @@ public final class BatchLoader {
 
     /// Calls `body` with each batch of `order` in turn while the next batch is being made.
     public func forEachBatch(of order: [Int], batchSize: Int, seed: UInt64, _ body: (Int, Tensor, [Int]) throws -> Void) rethrows {
-        let starts = Array(stride(from: 0, to: order.count, by: batchSize))
-        guard !starts.isEmpty else { return }
-        func slice(_ k: Int) -> ArraySlice<Int> { order[starts[k]..<min(starts[k] + batchSize, order.count)] }
-        func batchSeed(_ k: Int) -> UInt64 { seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(k) }
-        var pending: (Tensor, [Int])? = makeBatch(slice(0), seed: batchSeed(0))
-        for k in starts.indices {
-            let (input, labels) = pending!
-            let group = DispatchGroup()
-            var next: (Tensor, [Int])?
-            if k + 1 < starts.count {
-                queue.async(group: group) { next = self.makeBatch(slice(k + 1), seed: batchSeed(k + 1)) }
-            }
-            try body(k, input, labels)
-            group.wait()
-            pending = next
+        let slices = stride(from: 0, to: order.count, by: batchSize).map { order[$0..<min($0 + batchSize, order.count)] }
+        guard !slices.isEmpty else { return }
+        let seeds = slices.indices.map { seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64($0) }
+        var current = makeBatch(slices[0], seed: seeds[0])
+        for k in slices.indices {
+            let next = k + 1 < slices.count ? Prefetch(queue: queue) { self.makeBatch(slices[k + 1], seed: seeds[k + 1]) } : nil
+            try body(k, current.input, current.labels)
+            if let next { current = next.wait() }
         }
+    }
+}
+
+/// A value computed on a background queue, collected with `wait()`.
+private final class Prefetch<Value>: @unchecked Sendable {
+    private var value: Value?
+    private let group = DispatchGroup()
+
+    init(queue: DispatchQueue, _ make: @escaping () -> Value) {
+        queue.async(group: group) { self.value = make() }
+    }
+
+    /// Blocks until the value is ready and returns it.
+    func wait() -> Value {
+        group.wait()
+        return value!
     }
 }

@@ -79,8 +79,8 @@ public final class Trainer {
         let weights: [Float]? = settings.balanceClasses && positives > 0 && positives < labels.count
             ? [Float(labels.count) / Float(2 * (labels.count - positives)), Float(labels.count) / Float(2 * positives)] : nil
         let layers = model.network.layers
-        let frozen = Sequential(layers: Array(layers[..<settings.frozenLayers]))
-        let trained = Sequential(layers: Array(layers[settings.frozenLayers...]))
+        let frozen = Sequential(Array(layers[..<settings.frozenLayers]))
+        let trained = Sequential(Array(layers[settings.frozenLayers...]))
         let parameters = trained.parameters
         while state.completedEpochs < settings.epochs {
             let epoch = state.completedEpochs + 1

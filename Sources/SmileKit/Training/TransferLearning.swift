@@ -64,8 +64,8 @@ public enum TransferLearning {
         for (name, tensor) in network.namedTensors() { current[name] = base.tensors[name] ?? tensor }
         try network.load(current)
         let cut = headStart(network)
-        let trunk = Sequential(layers: Array(network.layers[..<cut]))
-        let head = Sequential(layers: Array(network.layers[cut...]))
+        let trunk = Sequential(Array(network.layers[..<cut]))
+        let head = Sequential(Array(network.layers[cut...]))
         func features(_ bank: FaceCropBank) -> (Tensor, [Int]) {
             let (_, side, _) = model.metadata.inputShape
             let loader = BatchLoader(bank: bank, augmentation: .none, inputSide: side,

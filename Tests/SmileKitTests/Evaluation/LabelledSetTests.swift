@@ -101,7 +101,7 @@ final class LabelledSetTests: XCTestCase {
 
     func testCSVRoundTripAndLineNumbers() throws {
         let rows = [["path", "label"], ["a,b.jpg", "1"], ["say \"hi\"", "0"], ["two\nlines", "1"], ["plain", "0"]]
-        let text = try CSVTable.write(rows: rows)
+        let text = CSVTable.write(rows: rows)
         XCTAssertEqual(text, "path,label\n\"a,b.jpg\",1\n\"say \"\"hi\"\"\",0\n\"two\nlines\",1\nplain,0\n")
         let records = try CSVTable.read(string: text)
         XCTAssertEqual(records.map(\.fields), rows)
