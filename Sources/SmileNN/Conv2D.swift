@@ -20,7 +20,7 @@ public final class Conv2D: Layer {
     var needsInputGradient = true
 
     /// Target number of GEMM columns per im2col chunk (images are grouped until reached).
-    static let targetColumns = 1024
+    static let targetColumns = 256
 
     private var output = Tensor(shape: [0])
     private var inputGradient = Tensor(shape: [0])
