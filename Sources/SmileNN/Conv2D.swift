@@ -20,7 +20,7 @@ public final class Conv2D: Layer {
     var needsInputGradient = true
 
     /// Target number of GEMM columns per im2col chunk (images are grouped until reached).
-    static let targetColumns = 1024
+    static let targetColumns = 256
 
     private var output = Tensor(shape: [0])
     private var inputGradient = Tensor(shape: [0])
@@ -104,7 +104,20 @@ public final class Conv2D: Layer {
                                     im2col(
                                         x + start * cin * h * w, channels: cin, height: h, width: w,
                                         kernel: k, padding: pad, images: gi, into: colp)
-                                    let dst = gi == 1 ? y + start * cout * plane : sb.baseAddress!
+                                    if gi == 1 {
+                                        // Bias first, then GEMM with beta = 1: saves OpenBLAS's separate beta pass.
+                                        let dst = y + start * cout * plane
+                                        for o in 0..<cout { (dst + o * plane).update(repeating: bp[o], count: plane) }
+                                        gemm(
+                                            transposeA: false, transposeB: false, m: cout, n: columns, k: kk,
+                                            a: wp, lda: kk, b: colp, ldb: columns, beta: 1, c: dst, ldc: columns)
+                                        if relu {
+                                            for i in 0..<(cout * plane) { dst[i] = max(dst[i], 0) }
+                                        }
+                                        start += 1
+                                        continue
+                                    }
+                                    let dst = sb.baseAddress!
                                     gemm(
                                         transposeA: false, transposeB: false, m: cout, n: columns, k: kk,
                                         a: wp, lda: kk, b: colp, ldb: columns, beta: 0, c: dst, ldc: columns)
