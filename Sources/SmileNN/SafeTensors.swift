@@ -46,7 +46,8 @@ public struct SafeTensors: Sendable {
         let source = url.path
         let data: Data
         do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
+            // Read, not memory-mapped: a mapped file truncated by someone else would fault (SIGBUS).
+            data = try Data(contentsOf: url)
         } catch {
             throw SafeTensorsError(.io, source: source, "cannot read file: \(error.localizedDescription)")
         }
