@@ -96,7 +96,7 @@ public final class Trainer {
                 let (loss, gradient) = softmaxCrossEntropy(logits: logits, labels: batchLabels, classWeights: weights)
                 guard loss.isFinite else { throw TrainingError.diverged(epoch: epoch) }
                 trained.zeroGradients()
-                _ = trained.backward(gradient)
+                trained.accumulateGradients(gradient)
                 optimizer.step(parameters)
                 lossSum += Double(loss) * Double(batchLabels.count)
                 for (n, label) in batchLabels.enumerated() where (logits.data[n * 2 + 1] > logits.data[n * 2]) == (label == 1) { correct += 1 }

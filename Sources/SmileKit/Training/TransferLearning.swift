@@ -96,7 +96,7 @@ public enum TransferLearning {
                 let input = Tensor(shape: [batch.count] + Array(trainFeatures.shape.dropFirst()), data: data)
                 let (_, gradient) = softmaxCrossEntropy(logits: head.forward(input, training: true), labels: batch.map { trainLabels[$0] })
                 head.zeroGradients()
-                _ = head.backward(gradient)
+                head.accumulateGradients(gradient)
                 optimizer.step(head.parameters)
             }
             let logits = head.forward(validationFeatures, training: false)
