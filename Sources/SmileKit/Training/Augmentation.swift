@@ -44,7 +44,8 @@ public struct Augmentation: Codable, Equatable, Sendable {
         let a = scale * cos(angle), b = scale * sin(angle)
         // dst = centreOut + shift + [[a*flip, -b], [b*flip, a]] * (src - centreIn)
         let m00 = a * flip, m01 = -b, m10 = b * flip, m11 = a
-        let cIn = Double(storedSide) / 2, cOut = Double(inputSide) / 2
+        // Pixel centres sit at integer coordinates, so an image of n pixels is centred at (n - 1) / 2.
+        let cIn = Double(storedSide - 1) / 2, cOut = Double(inputSide - 1) / 2
         return [m00, m01, cOut + shiftX - (m00 * cIn + m01 * cIn),
                 m10, m11, cOut + shiftY - (m10 * cIn + m11 * cIn)]
     }

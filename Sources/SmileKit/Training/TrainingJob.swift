@@ -26,6 +26,8 @@ public struct TrainingJob {
     public var split: DataSplit
     public var seed: UInt64
     public var threads: Int
+    /// How many times each data set's train side is repeated per epoch (default 1), to weigh the target domain.
+    public var repeats: [String: Int] = [:]
     /// Use at most this many images of each data set (for quick runs and tests); nil: all.
     public var limitPerSet: Int?
     /// Base model for `vgg19-transfer` (one of ours, or imported from Keras).
@@ -40,7 +42,7 @@ public struct TrainingJob {
     public init(recipe: TrainingRecipe, dataRoot: String, trainSets: [String], width: Double, inputSide: Int,
                 epochs: Int? = nil, batchSize: Int? = nil, learningRate: Float? = nil, optimizerName: String? = nil,
                 weightDecay: Float = 1e-4, patience: Int = 4, augmentation: Augmentation = .standard,
-                framing: CropFraming = CropFraming(margin: 0.1), split: DataSplit = DataSplit(validation: 0.1, test: 0.2),
+                framing: CropFraming = CropFraming(margin: 0), split: DataSplit = DataSplit(validation: 0.1, test: 0.2),
                 seed: UInt64 = 42, threads: Int = 1, limitPerSet: Int? = nil, baseModel: String? = nil,
                 cascadePath: String, outputDirectory: URL, resume: Bool = false) {
         let defaults = recipe.defaults
@@ -126,7 +128,9 @@ public struct TrainingJob {
             log("\(what): \(bank.count) crops (\(report.failures.count) skipped\(undetected.isEmpty ? "" : "; framed by the median box, no face found: \(undetected)"))")
             return bank
         }
-        let trainFaces = trainSets.flatMap { split.select(sets[$0] ?? [], .train) }
+        let trainFaces = trainSets.flatMap { name in
+            Array(repeating: split.select(sets[name] ?? [], .train), count: max(1, repeats[name] ?? 1)).flatMap { $0 }
+        }
         let validationFaces = trainSets.flatMap { split.select(sets[$0] ?? [], .validation) }
         guard !trainFaces.isEmpty, !validationFaces.isEmpty else { throw TrainingError.noData("the train or validation side is empty") }
         let trainBank = try bank(trainFaces, "train")
@@ -178,7 +182,7 @@ public struct TrainingJob {
         var provenance: [String: String] = [
             "recipe": recipe.rawValue, "trained_on": trainSets.joined(separator: ","),
             "split": "by FNV-1a hash of group (file, person or subject): train \(Int((1 - split.validation - split.test) * 100))%, validation \(Int(split.validation * 100))%, test \(Int(split.test * 100))%; ckplus48 never trained on",
-            "train_images": String(trainBank.count), "validation_images": String(validationBank.count),
+            "train_images": String(trainBank.count), "train_repeats": repeats.map { "\($0.key)x\($0.value)" }.sorted().joined(separator: ","), "validation_images": String(validationBank.count),
             "epochs_run": String(state.completedEpochs), "best_epoch": String(state.bestEpoch),
             "validation_loss": String(state.bestValidationLoss),
             "validation_accuracy": String(state.history.first { $0.epoch == state.bestEpoch }?.validationAccuracy ?? .nan),

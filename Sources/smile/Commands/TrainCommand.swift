@@ -32,6 +32,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated data sets to train on.", valueName: "sets"))
     var sets: String = "genki4k,smilesmiled,muxspace"
 
+    @Option(help: ArgumentHelp("Repeat a data set's train side per epoch, e.g. genki4k:2 (comma-separated).", valueName: "set:n"))
+    var repeatSet: String?
+
     @Option(help: ArgumentHelp("Directory for checkpoints, curves and the final model.", valueName: "dir"))
     var out: String
 
@@ -63,7 +66,7 @@ struct TrainCommand: ParsableCommand {
     var augmentation: String = "standard"
 
     @Option(help: ArgumentHelp("Crop margin around the detector box, as a fraction of its side.", valueName: "fraction"))
-    var margin: Double = 0.1
+    var margin: Double = 0
 
     @Option(help: ArgumentHelp("Base for vgg19-transfer: a vgg19 .safetensors model or Keras's vgg19 ..._notop.h5.", valueName: "file"))
     var base: String?
@@ -95,13 +98,18 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("give --data DIR (or set SMILE_DATA) with the training data folders")
         }
         let augmentations: [String: Augmentation] = ["standard": .standard, "study": .study, "none": .none]
-        let job = TrainingJob(recipe: recipe, dataRoot: dataRoot, trainSets: sets.split(separator: ",").map(String.init),
+        var job = TrainingJob(recipe: recipe, dataRoot: dataRoot, trainSets: sets.split(separator: ",").map(String.init),
                               width: width, inputSide: inputSize, epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                               optimizerName: optimizer, weightDecay: weightDecay, patience: patience,
                               augmentation: augmentations[augmentation]!, framing: CropFraming(margin: margin), seed: seed,
                               threads: threads, limitPerSet: limit, baseModel: base,
                               cascadePath: try CascadeLocator.locate(CascadeLocator.frontalFace, explicit: cascade),
                               outputDirectory: URL(fileURLWithPath: out), resume: resume)
+        for item in (repeatSet ?? "").split(separator: ",") {
+            let parts = item.split(separator: ":")
+            guard parts.count == 2, let times = Int(parts[1]), times >= 1 else { throw ValidationError("--repeat-set wants set:n, got '\(item)'") }
+            job.repeats[String(parts[0])] = times
+        }
         let started = Date()
         let outcome = try job.run { line in
             print(line)
