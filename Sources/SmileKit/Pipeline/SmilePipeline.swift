@@ -1,3 +1,4 @@
+import Dispatch
 import SmileVision
 
 /// Detects every face in an image and classifies each one: the tool's main job.
@@ -10,6 +11,8 @@ public final class SmilePipeline {
     public let model: SmileModel
     /// p(smile) at or above which a face counts as smiling (defaults to the model's own).
     public var threshold: Float
+    /// Time spent so far in each stage, for the end-of-run summary.
+    public private(set) var timings = StageTimings()
 
     public init(detector: FaceDetector, model: SmileModel, threshold: Float? = nil) {
         self.detector = detector
@@ -19,14 +22,20 @@ public final class SmilePipeline {
 
     /// Faces in `image`, largest first, each classified; all crops go through the network in one batch.
     public func analyse(_ image: Image) throws -> [FaceResult] {
+        let started = DispatchTime.now()
         let boxes = try detector.detect(in: image)
+        timings.detectSeconds += started.secondsElapsed
+        timings.images += 1
         return classify(boxes, in: image)
     }
 
     /// Classifies the given face boxes of `image` in one batch.
     public func classify(_ boxes: [Rect], in image: Image) -> [FaceResult] {
+        let started = DispatchTime.now()
         let crops = boxes.map { model.crop(image, around: $0) }
         let probabilities = model.smileProbabilities(crops)
+        timings.classifySeconds += started.secondsElapsed
+        timings.faces += boxes.count
         return zip(boxes, probabilities).map { FaceResult(box: $0, smileProbability: $1, isSmiling: $1 >= threshold) }
     }
 
@@ -35,4 +44,25 @@ public final class SmilePipeline {
         let (_, height, width) = model.metadata.inputShape
         return model.smileProbabilities([image.resized(width: width, height: height)])[0]
     }
+}
+
+/// Seconds spent detecting and classifying, and how many images and faces they covered.
+public struct StageTimings: Sendable, Equatable {
+    public var images = 0
+    public var faces = 0
+    public var detectSeconds = 0.0
+    public var classifySeconds = 0.0
+
+    /// "detect 61.2 ms, classify 4.1 ms per image (1.3 ms per face)".
+    public var perImageSummary: String {
+        guard images > 0 else { return "no images" }
+        let perImage = { (seconds: Double) in String(format: "%.1f ms", seconds * 1000 / Double(self.images)) }
+        let perFace = faces > 0 ? String(format: " (%.1f ms per face)", classifySeconds * 1000 / Double(faces)) : ""
+        return "detect \(perImage(detectSeconds)), classify \(perImage(classifySeconds)) per image\(perFace)"
+    }
+}
+
+extension DispatchTime {
+    /// Seconds from this time until now.
+    var secondsElapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - uptimeNanoseconds) / 1e9 }
 }

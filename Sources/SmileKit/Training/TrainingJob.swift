@@ -76,6 +76,8 @@ public struct TrainingJob {
         public var state: Trainer.State
         /// Test-side figures per data set (never seen by training or model selection).
         public var testMetrics: [String: BinaryMetrics]
+        /// Test-side ROC AUC per data set (nil where a class is missing).
+        public var testAUC: [String: Double]
     }
 
     /// Loads the labelled faces of data set `name` from the data root.
@@ -168,16 +170,17 @@ public struct TrainingJob {
         // The model is the best-validation checkpoint; report it on every test side.
         let best = try SafeTensors.read(contentsOf: outputDirectory.appendingPathComponent("best.safetensors"))
         try model.network.load(best.tensors)
-        var testMetrics: [String: BinaryMetrics] = [:]
+        var testMetrics: [String: BinaryMetrics] = [:], testAUC: [String: Double] = [:]
         for name in sets.keys.sorted() {
             let faces = name == "ckplus48" ? sets[name]! : split.select(sets[name]!, .test)
             guard !faces.isEmpty else { continue }
             let testBank = try bank(faces, "\(name) test")
             let p = Evaluator.probabilities(model, bank: testBank)
-            let metrics = BinaryMetrics(samples: zip(testBank.faces, p).map { ScoredLabel(label: $0.label, probability: Double($1)) },
-                                        threshold: Double(model.metadata.threshold))
+            let samples = zip(testBank.faces, p).map { ScoredLabel(label: $0.label, probability: Double($1)) }
+            let metrics = BinaryMetrics(samples: samples, threshold: Double(model.metadata.threshold))
             testMetrics[name] = metrics
-            log("test \(name): \(metrics.summaryLine)")
+            testAUC[name] = ROCCurve(samples: samples).auc
+            log("test \(name): \(metrics.summaryLine), AUC \(testAUC[name].map { String(format: "%.4f", $0) } ?? "n/a")")
         }
         var provenance: [String: String] = [
             "recipe": recipe.rawValue, "trained_on": trainSets.joined(separator: ","),
@@ -195,14 +198,16 @@ public struct TrainingJob {
         ]
         if let limitPerSet { provenance["limit_per_set"] = String(limitPerSet) }
         if let baseModel { provenance["base_model"] = baseModel }
-        for (name, metrics) in testMetrics { provenance["test_\(name)"] = metrics.summaryLine }
+        for (name, metrics) in testMetrics {
+            provenance["test_\(name)"] = metrics.summaryLine + ", AUC " + (testAUC[name].map { String(format: "%.4f", $0) } ?? "n/a")
+        }
         var finalMetadata = metadata
         finalMetadata.provenance = provenance
         let finalModel = SmileModel(network: model.network, metadata: finalMetadata, source: "training")
         let modelFile = outputDirectory.appendingPathComponent("model.safetensors")
         try finalModel.save(to: modelFile)
         log("wrote \(modelFile.path)")
-        return Outcome(model: finalModel, modelFile: modelFile, state: state, testMetrics: testMetrics)
+        return Outcome(model: finalModel, modelFile: modelFile, state: state, testMetrics: testMetrics, testAUC: testAUC)
     }
 }
 

@@ -36,8 +36,12 @@ struct AnnotateCommand: ParsableCommand {
         let console = RunConsole.standardError()
         let job = AnnotateJob(inputs: paths, outputDirectory: URL(fileURLWithPath: out),
                               csvFile: csv.map { URL(fileURLWithPath: $0) }, jsonFile: json.map { URL(fileURLWithPath: $0) })
-        let summary = try job.run(pipeline: try makePipeline(detection, model), console: console)
+        let pipeline = try makePipeline(detection, model)
+        let started = DispatchTime.now()
+        let summary = try job.run(pipeline: pipeline, console: console)
         console.note("\(summary.processed) photos, \(summary.faces) faces, \(summary.smiling) smiling; \(summary.failures.count) inputs failed")
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 / Double(max(1, summary.processed))
+        console.note(String(format: "time: %.1f ms per photo in all; ", wall) + pipeline.timings.perImageSummary + "; the rest is decoding and writing")
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
 }

@@ -42,11 +42,15 @@ struct FramesCommand: ParsableCommand {
         let job = FramesJob(source: source, csvFile: URL(fileURLWithPath: csv),
                             annotateDirectory: annotate.map { URL(fileURLWithPath: $0) }, framesPerSecond: fps)
         let summary: FramesJob.Summary
-        do { summary = try job.run(pipeline: try makePipeline(detection, model), console: console) } catch let failure as InputFailure {
+        let pipeline = try makePipeline(detection, model)
+        let started = DispatchTime.now()
+        do { summary = try job.run(pipeline: pipeline, console: console) } catch let failure as InputFailure {
             console.failed(failure)
             throw ExitCode(1)
         }
         console.note("\(summary.frames) frames, \(summary.faces) faces; \(summary.failures.count) inputs failed")
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 / Double(max(1, summary.frames))
+        console.note(String(format: "time: %.1f ms per frame in all; ", wall) + pipeline.timings.perImageSummary + "; the rest is decoding and writing")
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
 }
