@@ -13,8 +13,10 @@ struct Smile: ParsableCommand {
         Examples:
           smile annotate party.jpg holiday/ --out annotated
           smile frames clip.mp4 --csv clip.csv
+          smile eval labelled/ --report eval-report
           smile model info models/smile-default.safetensors
         """,
-        subcommands: [AnnotateCommand.self, FramesCommand.self, TrainCommand.self, ModelCommand.self, ImportKerasCommand.self]
+        subcommands: [AnnotateCommand.self, FramesCommand.self, EvalCommand.self, EvalDetectionCommand.self, ZoomCommand.self,
+                      DatasetCommand.self, TrainCommand.self, ModelCommand.self, ImportKerasCommand.self]
     )
 }

@@ -89,16 +89,20 @@ public enum EvaluationReport {
         public var detection: DetectionStatistics?
         /// Misclassified faces.
         public var gallery: [GalleryItem]
+        /// Explanatory lines shown under the summary table (how unfound faces count, timings).
+        public var notes: [String]
 
         /// Creates report input.
         public init(title: String = "Smile evaluation", run: RunInfo, modes: [ModeEvaluation],
-                    zoom: ZoomStudy? = nil, detection: DetectionStatistics? = nil, gallery: [GalleryItem] = []) {
+                    zoom: ZoomStudy? = nil, detection: DetectionStatistics? = nil, gallery: [GalleryItem] = [],
+                    notes: [String] = []) {
             self.title = title
             self.run = run
             self.modes = modes
             self.zoom = zoom
             self.detection = detection
             self.gallery = gallery
+            self.notes = notes
         }
     }
 
@@ -113,7 +117,7 @@ public enum EvaluationReport {
         h += "<dl class=\"run\"><dt>Model</dt><dd>\(esc(input.run.model))</dd>"
         h += "<dt>Date</dt><dd>\(esc(iso8601(input.run.date)))</dd>"
         h += "<dt>Command</dt><dd><code>\(esc(input.run.command))</code></dd></dl>\n"
-        h += summarySection(input.modes)
+        h += summarySection(input.modes, notes: input.notes)
         h += confusionSection(input.modes)
         h += rocSection(input.modes)
         h += zoomSection(input.zoom)
@@ -130,8 +134,9 @@ public enum EvaluationReport {
 
     // MARK: - Sections
 
-    static func summarySection(_ modes: [ModeEvaluation]) -> String {
+    static func summarySection(_ modes: [ModeEvaluation], notes: [String] = []) -> String {
         var h = sectionStart("summary", "Summary")
+        for line in notes { h += "<p class=\"note\">\(esc(line))</p>\n" }
         guard !modes.isEmpty else { return h + none + "</section>\n" }
         h += "<table class=\"figures\">\n<thead><tr><th>Figure</th>"
         for m in modes { h += "<th>\(esc(m.name))</th>" }

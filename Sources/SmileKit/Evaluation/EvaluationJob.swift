@@ -1,0 +1,93 @@
+import Foundation
+import SmileVision
+
+/// `smile eval`: runs the model with and without face detection on labelled photos, side by side.
+///
+/// Inputs are labelled sets in any `LabelledSet` layout. Each photo is decoded
+/// once and classified twice: **without detection** (`classifyWholeImage`,
+/// the whole photo resized to the model input) and **with detection**
+/// (`analyse`, faces largest first). For an image-level label the largest
+/// face decides; for per-face labels (`path,x,y,w,h,label`) detections are
+/// matched one-to-one to the labelled boxes at IoU >= `minimumIoU`, each matched
+/// face is scored with its own probability, and missed faces and false
+/// detections are counted in `EvaluationResult.detection`. Without detection,
+/// every labelled face of a photo gets the photo's one whole-image probability.
+/// See `EvaluationResult` for how unfound faces count.
+public struct EvaluationJob {
+    /// Labelled sets: class-folder directories or CSV files.
+    public var inputs: [String]
+    /// Optional per-example CSV (see `csvHeader`).
+    public var csvFile: URL?
+    /// Most gallery items kept (the report embeds each as a JPEG).
+    public var galleryLimit: Int
+    /// IoU needed to match a detection to a labelled box.
+    public var minimumIoU: Double
+    /// Bootstrap replicates for the F1 and AUC intervals.
+    public var bootstrapReplicates: Int
+
+    /// Creates a job.
+    public init(inputs: [String], csvFile: URL? = nil, galleryLimit: Int = 120,
+                minimumIoU: Double = BoxMatcher.defaultMinimumIoU, bootstrapReplicates: Int = Bootstrap.defaultReplicates) {
+        self.inputs = inputs
+        self.csvFile = csvFile
+        self.galleryLimit = galleryLimit
+        self.minimumIoU = minimumIoU
+        self.bootstrapReplicates = bootstrapReplicates
+    }
+
+    /// Columns of the per-example CSV; box and detection fields are empty when absent.
+    public static let csvHeader = CSVFormat.row(["image", "label", "x", "y", "w", "h", "p_without_detection",
+                                                 "face_found", "det_x", "det_y", "det_w", "det_h", "p_with_detection"])
+
+    /// Evaluates every input, naming each bad one on `console` and going on with the rest.
+    public func run(pipeline: SmilePipeline, console: RunConsole) throws -> EvaluationResult {
+        var failures: [InputFailure] = []
+        var examples: [LabelledImage] = []
+        for input in inputs {
+            do {
+                examples += try LabelledSet.load(from: input)
+            } catch {
+                let failure = InputFailure(path: input, reason: String(describing: error))
+                failures.append(failure)
+                console.failed(failure)
+            }
+        }
+        let csv = try csvFile.map { try RowFile(url: $0, header: Self.csvHeader) }
+        var tally = Tally(threshold: Double(pipeline.threshold), galleryLimit: galleryLimit)
+        let photos = Self.groupedByPath(examples)
+        var detectionSeconds = 0.0, processed = 0
+        for (index, group) in photos.enumerated() {
+            console.progress("evaluating", done: index, total: photos.count)
+            let image: Image
+            do {
+                image = try ImageCodec.decode(file: group.path)
+            } catch {
+                let failure = InputFailure(path: group.path, reason: describe(error))
+                failures.append(failure)
+                console.failed(failure)
+                continue
+            }
+            let whole = Double(pipeline.classifyWholeImage(image))
+            let start = Date()
+            let faces = try pipeline.analyse(image)
+            detectionSeconds += Date().timeIntervalSince(start)
+            processed += 1
+            let rows = tally.add(photo: group.path, image: image, examples: group.examples, whole: whole,
+                                 faces: faces, minimumIoU: minimumIoU)
+            try csv?.append(rows)
+        }
+        console.progress("evaluating", done: photos.count, total: photos.count)
+        return tally.result(photos: processed, failures: failures, replicates: bootstrapReplicates,
+                            secondsPerPhoto: processed > 0 ? detectionSeconds / Double(processed) : nil)
+    }
+
+    /// Examples grouped by photo, in order of first appearance, so each photo is decoded once.
+    static func groupedByPath(_ examples: [LabelledImage]) -> [(path: String, examples: [LabelledImage])] {
+        var order: [String] = [], groups: [String: [LabelledImage]] = [:]
+        for e in examples {
+            if groups[e.path] == nil { order.append(e.path) }
+            groups[e.path, default: []].append(e)
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+}
