@@ -41,7 +41,7 @@ public final class StopRequest: @unchecked Sendable {
             #else
             action.__sigaction_u.__sa_handler = { caughtStopSignal = sig_atomic_t($0) }
             #endif
-            action.sa_flags = Int32(SA_RESETHAND)
+            action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)  // 0x80000000 on Linux
             sigemptyset(&action.sa_mask)
             sigaction(number, &action, nil)
         }
