@@ -30,6 +30,30 @@ enum EndToEnd {
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs `smile`, sends `signal` once the CSV at `csv` has at least `rows` data lines
+    /// (polled every few milliseconds), and waits for it to end. Returns (status, stderr);
+    /// the status of a process killed by a signal is the signal number.
+    static func runAndSignal(_ arguments: [String], signal: Int32, whenRowsIn csv: URL, reach rows: Int) throws -> (status: Int32, err: String) {
+        let errFile = csv.deletingLastPathComponent().appendingPathComponent("\(UUID().uuidString).stderr")
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errFile)
+        try process.run()
+        while process.isRunning {
+            let text = (try? String(contentsOf: csv, encoding: .utf8)) ?? ""
+            if text.filter({ $0 == "\n" }).count > rows {
+                kill(process.processIdentifier, signal)
+                break
+            }
+            usleep(2_000)
+        }
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
+    }
+
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("smile-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

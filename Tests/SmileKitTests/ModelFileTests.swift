@@ -58,6 +58,28 @@ final class ModelFileTests: XCTestCase {
         XCTAssertThrowsError(try SmileModel.load(contentsOf: url)) { XCTAssertTrue("\($0)".contains("cut.safetensors"), "\($0)") }
     }
 
+    func testNaNWeightsAndAnOversizedHeaderAreRefusedNamingTheFile() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("nan.safetensors")
+        try Fixtures.tinyModel().save(to: url)
+        var bytes = [UInt8](try Data(contentsOf: url))
+        let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        bytes.replaceSubrange(bytes.count - 4..<bytes.count, with: [0x00, 0x00, 0xC0, 0x7F])  // the last float: a quiet NaN
+        XCTAssertGreaterThan(bytes.count, 8 + headerLength)
+        try Data(bytes).write(to: url)
+        XCTAssertThrowsError(try SmileModel.load(contentsOf: url)) {
+            XCTAssertTrue("\($0)".contains("nan.safetensors"), "\($0)")
+            XCTAssertTrue("\($0)".contains("finite"), "\($0)")
+        }
+        let huge = directory.appendingPathComponent("huge-header.safetensors")
+        try Data([0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00] + Array("{}".utf8)).write(to: huge)  // claims a 1 GiB header
+        XCTAssertThrowsError(try SmileModel.load(contentsOf: huge)) {
+            XCTAssertTrue("\($0)".contains("huge-header.safetensors"), "\($0)")
+            XCTAssertTrue("\($0)".contains("limit"), "\($0)")
+        }
+    }
+
     func testModelInfoDescribesTheFile() {
         let text = ModelDescription.text(Fixtures.tinyModel())
         for expected in ["architecture:  vgg19", "input:         32x32, 1 channel", "crop framing:  margin 0.1", "threshold:     0.5", "purpose: tests"] {

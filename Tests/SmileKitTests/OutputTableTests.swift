@@ -15,7 +15,7 @@ final class OutputTableTests: XCTestCase {
                      FaceResult(box: Rect(x: 5, y: 6, width: 7, height: 8), smileProbability: 0.1, isSmiling: false)]
         XCTAssertEqual(FacesTable.header, "image,face,x,y,w,h,p_smile,smiling\n")
         XCTAssertEqual(FacesTable.rows(image: "p,1.jpg", faces: faces), "\"p,1.jpg\",0,1,2,30,31,0.9123,1\n\"p,1.jpg\",1,5,6,7,8,0.1000,0\n")
-        XCTAssertEqual(FacesTable.rows(image: "none.jpg", faces: []), "")
+        XCTAssertEqual(FacesTable.rows(image: "none.jpg", faces: []), "none.jpg,,,,,,,\n", "a photo without a face still has a row")
     }
 
     func testFramesRowsKeepEmptyFrames() {

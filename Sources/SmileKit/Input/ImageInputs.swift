@@ -14,7 +14,8 @@ public enum ImageInputs {
     }
 
     /// Images under `paths`: files as given (any extension), directories searched recursively
-    /// for image extensions in natural order. Paths that do not exist are returned as failures.
+    /// for image extensions in natural order (directory symlinks followed, loops reported once).
+    /// Paths that do not exist, unlistable directories and symlink loops are returned as failures.
     public static func collect(_ paths: [String]) -> (items: [Item], failures: [InputFailure]) {
         var items: [Item] = [], failures: [InputFailure] = []
         for path in paths {
@@ -27,18 +28,10 @@ public enum ImageInputs {
                 items.append(Item(path: path, relativeName: (path as NSString).lastPathComponent))
                 continue
             }
-            let root = URL(fileURLWithPath: path)
-            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
-                                                              options: [.skipsHiddenFiles]) else {
-                failures.append(InputFailure(path: path, reason: "cannot list the directory"))
-                continue
-            }
-            var found: [Item] = []
-            let rootPath = root.standardizedFileURL.path
-            for case let url as URL in walker where imageExtensions.contains(url.pathExtension.lowercased()) {
-                let full = url.standardizedFileURL.path
-                let relative = full.hasPrefix(rootPath + "/") ? String(full.dropFirst(rootPath.count + 1)) : url.lastPathComponent
-                found.append(Item(path: (path as NSString).appendingPathComponent(relative), relativeName: relative))
+            let (files, walkFailures) = DirectoryWalk.files(under: path)
+            failures += walkFailures
+            let found = files.filter { imageExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.map {
+                Item(path: (path as NSString).appendingPathComponent($0), relativeName: $0)
             }
             items += found.sorted { NaturalSort.areInIncreasingOrder($0.relativeName, $1.relativeName) }
         }

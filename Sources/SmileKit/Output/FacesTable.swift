@@ -1,13 +1,17 @@
 import Foundation
 
 /// The faces table of `smile annotate`: `image,face,x,y,w,h,p_smile,smiling`, one row per face.
+///
+/// A photo with no face gets one row with the face columns empty, so every processed photo
+/// appears (which is also how `--resume` knows a photo is done).
 public enum FacesTable {
     /// The CSV header line.
     public static let header = CSVFormat.row(["image", "face", "x", "y", "w", "h", "p_smile", "smiling"])
 
-    /// CSV rows for one image's faces (none when no face was found).
+    /// CSV rows for one image's faces (one row with empty face columns when no face was found).
     public static func rows(image: String, faces: [FaceResult]) -> String {
-        faces.enumerated().map { index, face in
+        guard !faces.isEmpty else { return CSVFormat.row([image] + Array(repeating: "", count: 7)) }
+        return faces.enumerated().map { index, face in
             CSVFormat.row([image, String(index)] + boxFields(face))
         }.joined()
     }
@@ -27,6 +31,19 @@ public enum FacesTable {
         }
         public var image: String
         public var faces: [Face]
+
+        /// The record of one image from its faces-table rows (`[image, face, x, y, w, h, p_smile, smiling]`;
+        /// a row with an empty face column stands for no face). Nil if a row is malformed.
+        init?(image: String, rows: [[String]]) {
+            self.image = image
+            var faces: [Face] = []
+            for row in rows where row.count == 8 && !row[1].isEmpty {
+                guard let face = Int(row[1]), let x = Int(row[2]), let y = Int(row[3]), let w = Int(row[4]), let h = Int(row[5]),
+                      let p = Double(row[6]) else { return nil }
+                faces.append(Face(face: face, x: x, y: y, w: w, h: h, p_smile: p, smiling: row[7] == "1"))
+            }
+            self.faces = faces
+        }
 
         public init(image: String, faces: [FaceResult]) {
             self.image = image

@@ -22,6 +22,48 @@ public final class RowFile {
         try handle.seekToEnd()
     }
 
+    /// Opens the table at `url` to continue it: its complete rows are returned (header dropped)
+    /// and new rows go after them. A missing or empty file is started afresh with `header`; a
+    /// file with another header is refused; a trailing incomplete row (a write cut short by a
+    /// full disk) is cut off.
+    public static func resuming(url: URL, header: String) throws -> (file: RowFile, rows: [[String]]) {
+        guard let data = FileManager.default.contents(atPath: url.path), !data.isEmpty else {
+            return (try RowFile(url: url, header: header), [])
+        }
+        guard let text = String(data: data, encoding: .utf8), text.hasPrefix(header) else {
+            throw OutputError(path: url.path, reason: "cannot resume: the file does not start with the header \(header.trimmingCharacters(in: .newlines))")
+        }
+        let complete = completeRowsLength(text)
+        let records: [CSVRecord]
+        do { records = try CSVTable.read(string: String(decoding: data.prefix(complete), as: UTF8.self), sourceName: url.path) } catch {
+            throw OutputError(path: url.path, reason: "cannot resume: \(error)")
+        }
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forWritingTo: url)
+            try handle.truncate(atOffset: UInt64(complete))
+            try handle.seekToEnd()
+        } catch {
+            throw OutputError(path: url.path, reason: "cannot open for appending: \(error.localizedDescription)")
+        }
+        return (RowFile(url: url, handle: handle), records.dropFirst().map(\.fields))
+    }
+
+    private init(url: URL, handle: FileHandle) {
+        self.url = url
+        self.handle = handle
+    }
+
+    /// Bytes of `text` up to and including the last line break outside quotes.
+    static func completeRowsLength(_ text: String) -> Int {
+        var quoted = false, length = 0, offset = 0
+        for byte in text.utf8 {
+            offset += 1
+            if byte == UInt8(ascii: "\"") { quoted.toggle() } else if byte == UInt8(ascii: "\n"), !quoted { length = offset }
+        }
+        return length
+    }
+
     /// Appends `text` (whole rows) in one write and flushes it to disk.
     public func append(_ text: String) throws {
         guard !text.isEmpty else { return }

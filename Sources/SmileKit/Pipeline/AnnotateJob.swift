@@ -11,12 +11,18 @@ public struct AnnotateJob {
     public var csvFile: URL?
     /// Optional faces table as JSON.
     public var jsonFile: URL?
+    /// Continue a stopped run: photos already in the CSV are skipped and new rows appended.
+    public var resume = false
+    /// Allow the output directory to be (inside) an input directory.
+    public var force = false
 
-    public init(inputs: [String], outputDirectory: URL, csvFile: URL? = nil, jsonFile: URL? = nil) {
+    public init(inputs: [String], outputDirectory: URL, csvFile: URL? = nil, jsonFile: URL? = nil, resume: Bool = false, force: Bool = false) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory
         self.csvFile = csvFile
         self.jsonFile = jsonFile
+        self.resume = resume
+        self.force = force
     }
 
     /// What a run did.
@@ -25,27 +31,50 @@ public struct AnnotateJob {
         public var faces = 0
         public var smiling = 0
         public var failures: [InputFailure] = []
+        /// Photos skipped because a resumed CSV already had them.
+        public var alreadyDone = 0
+        /// The signal that stopped the run early, if one did.
+        public var stoppedBy: Int32?
     }
 
     /// Processes every input, reporting each bad one on `console` and going on with the rest.
-    public func run(pipeline: SmilePipeline, console: RunConsole) throws -> Summary {
+    ///
+    /// Stops after the current photo once `stop` is set. Throws `OutputError` when an output
+    /// cannot be written or would land on an input.
+    public func run(pipeline: SmilePipeline, console: RunConsole, stop: StopRequest = StopRequest()) throws -> Summary {
+        let csvURL = csvFile ?? outputDirectory.appendingPathComponent("faces.csv")
+        try OutputSafety.checkOutputDirectory(outputDirectory, inputs: inputs, option: "--out", force: force)
         let (items, missing) = ImageInputs.collect(inputs)
+        let inputPaths = Set(items.map { OutputSafety.resolvedPath($0.path) })
+        try OutputSafety.checkOutputFile(csvURL, inputFiles: inputPaths, option: "the CSV file")
+        if let jsonFile { try OutputSafety.checkOutputFile(jsonFile, inputFiles: inputPaths, option: "the JSON file") }
         var summary = Summary()
         missing.forEach { summary.failures.append($0); console.failed($0) }
-        let csv = try RowFile(url: csvFile ?? outputDirectory.appendingPathComponent("faces.csv"), header: FacesTable.header)
-        let inputPaths = Set(items.map { URL(fileURLWithPath: $0.path).standardizedFileURL.resolvingSymlinksInPath().path })
-        var records: [FacesTable.ImageRecord] = []
+        let (csv, previousRows) = resume ? try RowFile.resuming(url: csvURL, header: FacesTable.header)
+                                         : (try RowFile(url: csvURL, header: FacesTable.header), [])
+        var records = try Self.records(fromRows: previousRows, source: csvURL.path)
+        let done = Set(records.map(\.image))
         var usedNames: Set<String> = []
         for (index, item) in items.enumerated() {
+            if let signal = stop.signal {
+                summary.stoppedBy = signal
+                break
+            }
             console.progress("annotating", done: index, total: items.count)
+            let name = uniqueName(for: item.relativeName, used: &usedNames)
+            if done.contains(item.path) {
+                summary.alreadyDone += 1
+                continue
+            }
             do {
                 let image = try ImageCodec.decode(file: item.path)
                 let faces = try pipeline.analyse(image)
-                let output = outputDirectory.appendingPathComponent(uniqueName(for: item.relativeName, used: &usedNames))
-                guard !inputPaths.contains(output.standardizedFileURL.resolvingSymlinksInPath().path) else {
+                let output = outputDirectory.appendingPathComponent(name)
+                guard !inputPaths.contains(OutputSafety.resolvedPath(output.path)) else {
                     throw InputFailure(path: item.path, reason: "the annotated copy would overwrite an input (\(output.path)); choose another --out")
                 }
                 let format = ImageCodec.format(forPathExtension: output.pathExtension) ?? .jpeg(quality: 90)
+                // The copy first, then the rows: a photo in the CSV always has its copy.
                 try writeAtomically(Data(try ImageCodec.encode(Annotator.annotate(image, faces: faces), as: format)), to: output)
                 try csv.append(FacesTable.rows(image: item.path, faces: faces))
                 records.append(FacesTable.ImageRecord(image: item.path, faces: faces))
@@ -60,13 +89,29 @@ public struct AnnotateJob {
                 console.failed(failure)
             }
         }
-        console.progress("annotating", done: items.count, total: items.count)
+        if summary.stoppedBy == nil { console.progress("annotating", done: items.count, total: items.count) }
         if let jsonFile {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try writeAtomically(try encoder.encode(records), to: jsonFile)
         }
         return summary
+    }
+
+    /// Image records from faces-table rows, in the order the images first appear.
+    static func records(fromRows rows: [[String]], source: String) throws -> [FacesTable.ImageRecord] {
+        var order: [String] = [], grouped: [String: [[String]]] = [:]
+        for row in rows {
+            guard row.count == 8 else { throw OutputError(path: source, reason: "cannot resume: a row has \(row.count) fields, not 8") }
+            if grouped[row[0]] == nil { order.append(row[0]) }
+            grouped[row[0], default: []].append(row)
+        }
+        return try order.map { image in
+            guard let record = FacesTable.ImageRecord(image: image, rows: grouped[image]!) else {
+                throw OutputError(path: source, reason: "cannot resume: malformed rows for \(image)")
+            }
+            return record
+        }
     }
 
     /// The output name for an input: its relative path with a format we can write, made unique.

@@ -10,10 +10,13 @@ struct AnnotateCommand: ParsableCommand {
         discussion: """
         Each photo is copied into --out with a box per face (green: smiling, orange: not) and \
         its p(smile). Directories are searched recursively. Inputs are never overwritten. The \
-        faces table has one row per face: image,face,x,y,w,h,p_smile,smiling.
+        faces table has one row per face: image,face,x,y,w,h,p_smile,smiling (a photo with no \
+        face gets one row with the face columns empty). Ctrl-C or SIGTERM stops after the \
+        current photo, keeping every finished row; --resume continues from there.
 
-        Example:
+        Examples:
           smile annotate samples --out out --csv out/faces.csv
+          smile annotate archive/ --out annotated --resume
         """
     )
 
@@ -29,16 +32,24 @@ struct AnnotateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the faces table as JSON.", valueName: "file"))
     var json: String?
 
+    @OptionGroup var runOptions: RunOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var detection: DetectionOptions
 
     func run() throws {
         let console = RunConsole.standardError()
         let job = AnnotateJob(inputs: paths, outputDirectory: URL(fileURLWithPath: out),
-                              csvFile: csv.map { URL(fileURLWithPath: $0) }, jsonFile: json.map { URL(fileURLWithPath: $0) })
+                              csvFile: csv.map { URL(fileURLWithPath: $0) }, jsonFile: json.map { URL(fileURLWithPath: $0) },
+                              resume: runOptions.resume, force: runOptions.force)
         let pipeline = try makePipeline(detection, model)
         let started = DispatchTime.now()
-        let summary = try job.run(pipeline: pipeline, console: console)
+        let summary: AnnotateJob.Summary
+        do { summary = try job.run(pipeline: pipeline, console: console, stop: StopRequest.onInterruptSignals()) } catch let error as OutputError {
+            console.note("error: \(error)")
+            throw ExitCode(1)
+        }
+        try exitIfStopped(summary.stoppedBy, done: summary.alreadyDone + summary.processed, console: console)
+        if summary.alreadyDone > 0 { console.note("\(summary.alreadyDone) photos were already done (--resume)") }
         console.note("\(summary.processed) photos, \(summary.faces) faces, \(summary.smiling) smiling; \(summary.failures.count) inputs failed")
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 / Double(max(1, summary.processed))
         console.note(String(format: "time: %.1f ms per photo in all; ", wall) + pipeline.timings.perImageSummary + "; the rest is decoding and writing")

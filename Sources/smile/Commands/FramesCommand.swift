@@ -10,11 +10,14 @@ struct FramesCommand: ParsableCommand {
         discussion: """
         Frames of a directory are taken in natural order (frame2 before frame10). The CSV has \
         one row per face per frame: frame,file,time_s,face,x,y,w,h,p_smile,smiling; a frame \
-        with no face gets one row with the face columns empty, so every frame is accounted for.
+        with no face gets one row with the face columns empty, so every frame is accounted for. \
+        Ctrl-C or SIGTERM stops after the current frame, keeping every finished row; --resume \
+        continues from there.
 
         Examples:
           smile frames clip.mp4 --csv clip.csv --annotate clip-frames
           smile frames frames/ --csv frames.csv --fps 25
+          smile frames frames/ --csv frames.csv --fps 25 --resume
         """
     )
 
@@ -30,6 +33,7 @@ struct FramesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Frame rate of a frame directory, for time_s (a video has its own).", valueName: "fps"))
     var fps: Double?
 
+    @OptionGroup var runOptions: RunOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var detection: DetectionOptions
 
@@ -40,14 +44,20 @@ struct FramesCommand: ParsableCommand {
     func run() throws {
         let console = RunConsole.standardError()
         let job = FramesJob(source: source, csvFile: URL(fileURLWithPath: csv),
-                            annotateDirectory: annotate.map { URL(fileURLWithPath: $0) }, framesPerSecond: fps)
-        let summary: FramesJob.Summary
+                            annotateDirectory: annotate.map { URL(fileURLWithPath: $0) }, framesPerSecond: fps,
+                            resume: runOptions.resume, force: runOptions.force)
         let pipeline = try makePipeline(detection, model)
         let started = DispatchTime.now()
-        do { summary = try job.run(pipeline: pipeline, console: console) } catch let failure as InputFailure {
+        let summary: FramesJob.Summary
+        do { summary = try job.run(pipeline: pipeline, console: console, stop: StopRequest.onInterruptSignals()) } catch let failure as InputFailure {
             console.failed(failure)
             throw ExitCode(1)
+        } catch let error as OutputError {
+            console.note("error: \(error)")
+            throw ExitCode(1)
         }
+        try exitIfStopped(summary.stoppedBy, done: summary.alreadyDone + summary.frames, console: console)
+        if summary.alreadyDone > 0 { console.note("\(summary.alreadyDone) frames were already done (--resume)") }
         console.note("\(summary.frames) frames, \(summary.faces) faces; \(summary.failures.count) inputs failed")
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 / Double(max(1, summary.frames))
         console.note(String(format: "time: %.1f ms per frame in all; ", wall) + pipeline.timings.perImageSummary + "; the rest is decoding and writing")

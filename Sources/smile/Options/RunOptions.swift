@@ -1,0 +1,18 @@
+import ArgumentParser
+import SmileKit
+
+/// Options of the long-running commands: continuing a stopped run and overriding the output check.
+struct RunOptions: ParsableArguments {
+    @Flag(help: "Continue a stopped run: inputs already in the CSV are skipped and new rows appended.")
+    var resume = false
+
+    @Flag(help: "Allow the output directory to be an input directory or inside one.")
+    var force = false
+}
+
+/// Ends a run that a signal stopped: says what was kept, and exits 130 (SIGINT) or 143 (SIGTERM).
+func exitIfStopped(_ signal: Int32?, done: Int, console: RunConsole) throws {
+    guard let signal else { return }
+    console.note("stopped by \(StopRequest.name(of: signal)) after \(done) inputs; completed rows are kept, rerun with --resume to continue")
+    throw ExitCode(StopRequest.exitStatus(for: signal))
+}
