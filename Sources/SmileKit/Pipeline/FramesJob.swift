@@ -11,6 +11,8 @@ public struct FramesJob {
     public var annotateDirectory: URL?
     /// Frame rate for `time_s` of a frame directory (a video has its own); nil leaves it empty.
     public var framesPerSecond: Double?
+    /// Face tracking, smoothing and the per-track summary (see `TrackingSession`).
+    public var tracking = TrackingOptions()
 
     public init(source: String, csvFile: URL, annotateDirectory: URL? = nil, framesPerSecond: Double? = nil) {
         self.source = source
@@ -34,9 +36,11 @@ public struct FramesJob {
         }
         let csv = try RowFile(url: csvFile, header: FramesTable.header)
         var summary = Summary()
+        let tracks = TrackingSession(options: tracking, threshold: pipeline.threshold)
         func handle(_ image: Image, index: Int, file: String, time: Double?) throws {
             let faces = try pipeline.analyse(image)
-            try csv.append(FramesTable.rows(frame: index, file: file, timeSeconds: time, faces: faces))
+            let tracked = tracks.update(frame: index, timeSeconds: time, image: image, faces: faces)
+            try csv.append(FramesTable.rows(frame: index, file: file, timeSeconds: time, faces: faces, tracks: tracked))
             if let annotateDirectory {
                 let name = String(format: "frame%06d.jpg", index)
                 let data = Data(try ImageCodec.encode(Annotator.annotate(image, faces: faces), as: .jpeg(quality: 85)))
@@ -81,6 +85,7 @@ public struct FramesJob {
             }
             console.progress("frames", done: summary.frames, total: summary.frames)
         }
+        try tracks.finish()
         return summary
     }
 }
