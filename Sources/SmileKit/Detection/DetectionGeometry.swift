@@ -23,8 +23,9 @@ public enum DetectionGeometry {
     public static func rotation(width: Int, height: Int, degrees: Double) -> (map: AffineMap, width: Int, height: Int) {
         let a = degrees * Double.pi / 180
         let c = abs(cos(a)), s = abs(sin(a))
-        let w = Int((Double(width) * c + Double(height) * s).rounded(.up))
-        let h = Int((Double(width) * s + Double(height) * c).rounded(.up))
+        // Rounded up, less a hair so that 90 degrees (sin not exactly 1) does not gain a pixel.
+        let w = Int((Double(width) * c + Double(height) * s - 1e-6).rounded(.up))
+        let h = Int((Double(width) * s + Double(height) * c - 1e-6).rounded(.up))
         // Pixel centres: the image centre is at ((width-1)/2, (height-1)/2).
         let centre = (x: Double(width - 1) / 2, y: Double(height - 1) / 2)
         let m = Image.rotationMatrix(center: centre, degrees: degrees,

@@ -11,8 +11,9 @@ import SmileVision
 public final class FaceTracker {
     /// Association settings.
     public struct Settings: Sendable, Equatable {
-        /// Frames in a row a track may go undetected and still continue.
-        public var maxMissed = 2
+        /// Frames in a row a track may go undetected and still continue (5: 0.2 s at 25 fps; the
+        /// frontal cascade loses a turning head for a few frames at a time).
+        public var maxMissed = 5
         /// IoU with the predicted box that makes a candidate.
         public var minIoU = 0.2
         /// Centre distance, in box sides, that makes a candidate.

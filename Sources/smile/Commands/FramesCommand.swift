@@ -44,7 +44,7 @@ struct FramesCommand: ParsableCommand {
     var smoothing: Double = 0.5
 
     @Option(help: ArgumentHelp("Frames in a row a face may go undetected and keep its track id.", valueName: "n"))
-    var maxMissed: Int = 2
+    var maxMissed: Int = 5
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var detection: DetectionOptions

