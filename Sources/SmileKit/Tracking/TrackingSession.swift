@@ -22,6 +22,11 @@ public struct TrackingOptions: Sendable {
 public struct TrackedFace: Sendable, Equatable {
     public var track: Int
     public var smoothedProbability: Float
+
+    public init(track: Int, smoothedProbability: Float) {
+        self.track = track
+        self.smoothedProbability = smoothedProbability
+    }
 }
 
 /// Tracks faces over the frames of one run, smooths p(smile) per track and writes the summary at the end.
