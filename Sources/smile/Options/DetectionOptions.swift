@@ -26,8 +26,8 @@ struct DetectionOptions: ParsableArguments {
                                + "Off by default: on voc_boxes +-20 found 1 more face of 43 at about 3x the detection time (+-20,+-40: 6x).", valueName: "degrees"))
     var angles: AngleList = AngleList([])
 
-    @Flag(help: "Also run the profile cascade on the image and its mirror, for faces seen from the side "
-          + "(on voc_boxes: 1 more face of 43, 1 more false face, about 4x the detection time).")
+    @Flag(help: ArgumentHelp("Also run the profile cascade on the image and its mirror, for faces seen from the side "
+                             + "(on voc_boxes: 1 more face of 43, 1 more false face, about 4x the detection time)."))
     var profile = false
 
     @Flag(help: "Keep only faces in which the eye cascade finds an eye (on voc_boxes: false faces 4 -> 1, but recall 0.84 -> 0.51).")
