@@ -12,9 +12,11 @@ final class FramesDataTests: XCTestCase {
     /// Checks a frames CSV: header, column count, every frame present, one row per face or an empty row.
     private func checkFramesCSV(_ url: URL, frames: Int) throws -> [[String]] {
         let rows = EndToEnd.parseCSV(try String(contentsOf: url, encoding: .utf8))
-        XCTAssertEqual(rows.first, ["frame", "file", "time_s", "face", "x", "y", "w", "h", "p_smile", "smiling"])
+        XCTAssertEqual(rows.first, ["frame", "file", "time_s", "face", "x", "y", "w", "h", "p_smile", "smiling",
+                                    "track", "p_smile_smoothed", "angle"])
         let body = rows.dropFirst()
-        XCTAssertTrue(body.allSatisfy { $0.count == 10 })
+        XCTAssertTrue(body.allSatisfy { $0.count == 13 })
+        XCTAssertTrue(body.allSatisfy { $0[3].isEmpty == $0[10].isEmpty }, "every face has a track id")
         XCTAssertEqual(Set(body.map { Int($0[0])! }), Set(0..<frames), "every frame appears")
         for (frame, group) in Dictionary(grouping: body, by: { $0[0] }) {
             if group.count == 1, group[0][3].isEmpty { continue }

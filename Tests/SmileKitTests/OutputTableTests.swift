@@ -19,11 +19,16 @@ final class OutputTableTests: XCTestCase {
     }
 
     func testFramesRowsKeepEmptyFrames() {
-        XCTAssertEqual(FramesTable.header, "frame,file,time_s,face,x,y,w,h,p_smile,smiling\n")
-        XCTAssertEqual(FramesTable.rows(frame: 3, file: "f3.png", timeSeconds: 0.12, faces: []), "3,f3.png,0.120,,,,,,,\n")
-        XCTAssertEqual(FramesTable.rows(frame: 4, file: "f4.png", timeSeconds: nil,
-                                        faces: [FaceResult(box: Rect(x: 1, y: 1, width: 2, height: 2), smileProbability: 0.5, isSmiling: true)]),
-                       "4,f4.png,,0,1,1,2,2,0.5000,1\n")
+        XCTAssertEqual(FramesTable.header, "frame,file,time_s,face,x,y,w,h,p_smile,smiling,track,p_smile_smoothed,angle\n")
+        XCTAssertEqual(FramesTable.rows(frame: 3, file: "f3.png", timeSeconds: 0.12, faces: []), "3,f3.png,0.120,,,,,,,,,,\n")
+        let face = FaceResult(box: Rect(x: 1, y: 1, width: 2, height: 2), smileProbability: 0.5, isSmiling: true)
+        XCTAssertEqual(FramesTable.rows(frame: 4, file: "f4.png", timeSeconds: nil, faces: [face]),
+                       "4,f4.png,,0,1,1,2,2,0.5000,1,,,0\n")
+        var tilted = face
+        tilted.angle = -20
+        XCTAssertEqual(FramesTable.rows(frame: 5, file: "f5.png", timeSeconds: nil, faces: [face, tilted],
+                                        tracks: [TrackedFace(track: 3, smoothedProbability: 0.25), TrackedFace(track: 1, smoothedProbability: 0.5)]),
+                       "5,f5.png,,0,1,1,2,2,0.5000,1,3,0.2500,0\n5,f5.png,,1,1,1,2,2,0.5000,1,1,0.5000,-20.0\n")
     }
 
     func testAtomicWriteReplacesWholeFileAndLeavesNoTemporary() throws {

@@ -4,7 +4,10 @@ import SmileVision
 ///
 /// Large images are shrunk so their longer side is at most `maxWorkingSide` before detection
 /// (Haar cost grows with pixel count and phone photos gain nothing from full resolution);
-/// boxes are mapped back to the original image. Not thread-safe (the cascade is not).
+/// boxes are mapped back to the original image. With the default settings it runs one frontal
+/// cascade pass (the original behaviour); the extra passes of `Settings` (upsampled, rotated,
+/// profile) and the eye check are described in `FaceDetector+MultiPass.swift`.
+/// Not thread-safe (the cascades are not).
 public final class FaceDetector {
     /// Detection settings.
     public struct Settings: Sendable, Equatable {
@@ -14,9 +17,29 @@ public final class FaceDetector {
         public var minNeighbours = 5
         /// Smallest face side to look for, in pixels of the original image (0: the cascade's own 24 px).
         public var minFaceSize = 0
+        /// Smallest face side as a fraction of the image's shorter side (0: none); the larger of this
+        /// and `minFaceSize` applies.
+        public var minFaceFraction = 0.0
         /// Images with a longer side above this are downscaled for detection (0: never).
         public var maxWorkingSide = 1600
+        /// Enlargement of the extra small-face pass (1: no such pass). A minimum face below the
+        /// cascade's 24 px window turns the pass on by itself, enlarged enough to reach it.
+        public var upsample = 1.0
+        /// The upsampled pass looks only for faces up to this side (original pixels): larger ones
+        /// are the plain pass's job, and skipping them keeps the pass cheaper.
+        public var upsampleMaxFace = 48
+        /// Face tilts (degrees, counter-clockwise positive) looked for by rotated passes; empty: none.
+        public var angles: [Double] = []
+        /// Also run the profile cascade on the image and its mirror.
+        public var profile = false
+        /// Keep only faces in which the eye cascade finds an eye (fewer false faces, some recall lost).
+        public var eyeCheck = false
+        /// IoU at or above which boxes of the passes are merged into one face.
+        public var nmsIoU = NonMaximumSuppression.defaultIoUThreshold
         public init() {}
+
+        /// Whether only the original single frontal pass runs.
+        public var isSinglePass: Bool { upsample <= 1 && angles.isEmpty && !profile && !eyeCheck && minFaceFraction <= 0 && minFaceSize == 0 || (upsample <= 1 && angles.isEmpty && !profile && !eyeCheck && minFaceSize >= 24 && minFaceFraction <= 0) }
     }
 
     /// The cascade in use.
@@ -24,31 +47,25 @@ public final class FaceDetector {
     /// The settings in use.
     public var settings: Settings
 
-    /// Loads the cascade at `cascadePath`.
-    public init(cascadePath: String, settings: Settings = Settings()) throws {
+    /// The profile cascade, when profile passes are on.
+    public let profileCascade: HaarCascade?
+    /// The eye cascade, when the eye check is on.
+    public let eyeCascade: HaarCascade?
+
+    /// Loads the frontal cascade at `cascadePath`, and the profile and eye cascades when the settings
+    /// need them (from the given paths, else found by `CascadeLocator`).
+    public init(cascadePath: String, settings: Settings = Settings(),
+                profileCascadePath: String? = nil, eyeCascadePath: String? = nil) throws {
         self.cascade = try HaarCascade(path: cascadePath)
         self.settings = settings
+        self.profileCascade = settings.profile
+            ? try HaarCascade(path: profileCascadePath ?? CascadeLocator.locate(CascadeLocator.profileFace)) : nil
+        self.eyeCascade = settings.eyeCheck
+            ? try HaarCascade(path: eyeCascadePath ?? CascadeLocator.locate(CascadeLocator.eye)) : nil
     }
 
-    /// Face boxes in `image` coordinates, largest first.
+    /// Face boxes in `image` coordinates, largest first (the boxes of `detectFaces`).
     public func detect(in image: Image) throws -> [Rect] {
-        var scale = 1.0
-        var working = image.grayscale()
-        let longer = max(image.width, image.height)
-        if settings.maxWorkingSide > 0, longer > settings.maxWorkingSide {
-            scale = Double(settings.maxWorkingSide) / Double(longer)
-            working = working.resized(width: max(1, Int(Double(image.width) * scale)), height: max(1, Int(Double(image.height) * scale)))
-        }
-        var parameters = HaarCascade.Parameters()
-        parameters.scaleFactor = settings.scaleFactor
-        parameters.minNeighbours = settings.minNeighbours
-        parameters.minSize = Int((Double(settings.minFaceSize) * scale).rounded())
-        let boxes = try cascade.detect(in: working, parameters: parameters).map { detection -> Rect in
-            guard scale != 1 else { return detection.rect }
-            let r = detection.rect
-            return Rect(x: Int(Double(r.x) / scale), y: Int(Double(r.y) / scale),
-                        width: Int(Double(r.width) / scale), height: Int(Double(r.height) / scale))
-        }
-        return boxes.sorted { $0.area > $1.area }
+        try detectFaces(in: image).map(\.box)
     }
 }

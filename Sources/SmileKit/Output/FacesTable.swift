@@ -55,20 +55,33 @@ public enum FacesTable {
     }
 }
 
-/// The per-frame table of `smile frames`: `frame,file,time_s,face,x,y,w,h,p_smile,smiling`.
+/// The per-frame table of `smile frames`:
+/// `frame,file,time_s,face,x,y,w,h,p_smile,smiling,track,p_smile_smoothed,angle`.
 ///
-/// A frame with no face gets one row with the face columns empty, so every frame appears.
+/// A frame with no face gets one row with the face columns empty, so every frame appears. `track` is the
+/// face's track id (stable across frames), `p_smile_smoothed` its track's smoothed p(smile), `angle` the
+/// face's tilt in degrees (0 upright); they come last so the older columns keep their positions.
 public enum FramesTable {
+    /// The column names, in order.
+    public static let columns = ["frame", "file", "time_s", "face", "x", "y", "w", "h", "p_smile", "smiling",
+                                 "track", "p_smile_smoothed", "angle"]
     /// The CSV header line.
-    public static let header = CSVFormat.row(["frame", "file", "time_s", "face", "x", "y", "w", "h", "p_smile", "smiling"])
+    public static let header = CSVFormat.row(columns)
 
-    /// CSV rows for one frame.
-    public static func rows(frame: Int, file: String, timeSeconds: Double?, faces: [FaceResult]) -> String {
+    /// CSV rows for one frame; `tracks` (one per face, when tracking) fills the track columns.
+    public static func rows(frame: Int, file: String, timeSeconds: Double?, faces: [FaceResult],
+                            tracks: [TrackedFace]? = nil) -> String {
         let time = timeSeconds.map { String(format: "%.3f", $0) } ?? ""
         let lead = [String(frame), file, time]
-        guard !faces.isEmpty else { return CSVFormat.row(lead + Array(repeating: "", count: 7)) }
+        guard !faces.isEmpty else { return CSVFormat.row(lead + Array(repeating: "", count: columns.count - lead.count)) }
         return faces.enumerated().map { index, face in
-            CSVFormat.row(lead + [String(index)] + FacesTable.boxFields(face))
+            let track = tracks.flatMap { index < $0.count ? $0[index] : nil }
+            return CSVFormat.row(lead + [String(index)] + FacesTable.boxFields(face)
+                                 + [track.map { String($0.track) } ?? "", track.map { String(format: "%.4f", $0.smoothedProbability) } ?? "",
+                                    angleField(face.angle)])
         }.joined()
     }
+
+    /// An angle in degrees with one decimal ("0" for upright).
+    static func angleField(_ angle: Double) -> String { angle == 0 ? "0" : String(format: "%.1f", angle) }
 }

@@ -8,10 +8,13 @@ public struct FaceResult: Sendable, Equatable {
     public var smileProbability: Float
     /// Whether `smileProbability` reached the decision threshold.
     public var isSmiling: Bool
+    /// In-plane tilt of the face in degrees, counter-clockwise on screen positive; 0 for upright.
+    public var angle: Double
 
-    public init(box: Rect, smileProbability: Float, isSmiling: Bool) {
+    public init(box: Rect, smileProbability: Float, isSmiling: Bool, angle: Double = 0) {
         self.box = box
         self.smileProbability = smileProbability
         self.isSmiling = isSmiling
+        self.angle = angle
     }
 }

@@ -12,9 +12,12 @@ public struct FramesJob {
     /// Frame rate for `time_s` of a frame directory (a video has its own); nil leaves it empty.
     public var framesPerSecond: Double?
     /// Continue a stopped run: frames already in the CSV are skipped and new rows appended.
+    /// Tracking starts afresh at the first new frame (track ids of a resumed run restart).
     public var resume = false
     /// Allow the annotated-frames directory to be (inside) the frame directory.
     public var force = false
+    /// Face tracking, smoothing and the per-track summary (see `TrackingSession`).
+    public var tracking = TrackingOptions()
 
     public init(source: String, csvFile: URL, annotateDirectory: URL? = nil, framesPerSecond: Double? = nil,
                 resume: Bool = false, force: Bool = false) {
@@ -54,8 +57,8 @@ public struct FramesJob {
                                          : (try RowFile(url: csvFile, header: FramesTable.header), [])
         var done: [Int: String] = [:]
         for row in previousRows {
-            guard row.count == 10, let frame = Int(row[0]) else {
-                throw OutputError(path: csvFile.path, reason: "cannot resume: a row is not frame,file,time_s,face,x,y,w,h,p_smile,smiling")
+            guard row.count == FramesTable.columns.count, let frame = Int(row[0]) else {
+                throw OutputError(path: csvFile.path, reason: "cannot resume: a row is not \(FramesTable.columns.joined(separator: ","))")
             }
             done[frame] = row[1]
         }
@@ -69,14 +72,16 @@ public struct FramesJob {
             summary.alreadyDone += 1
             return true
         }
+        let tracks = TrackingSession(options: tracking, threshold: pipeline.threshold)
         func handle(_ image: Image, index: Int, file: String, time: Double?) throws {
             let faces = try pipeline.analyse(image)
+            let tracked = tracks.update(frame: index, timeSeconds: time, image: image, faces: faces)
             if let annotateDirectory {
                 let name = String(format: "frame%06d.jpg", index)
                 let data = Data(try ImageCodec.encode(Annotator.annotate(image, faces: faces), as: .jpeg(quality: 85)))
                 try writeAtomically(data, to: annotateDirectory.appendingPathComponent(name))
             }
-            try csv.append(FramesTable.rows(frame: index, file: file, timeSeconds: time, faces: faces))
+            try csv.append(FramesTable.rows(frame: index, file: file, timeSeconds: time, faces: faces, tracks: tracked))
             summary.frames += 1
             summary.faces += faces.count
         }
@@ -126,6 +131,7 @@ public struct FramesJob {
             }
             if summary.stoppedBy == nil { console.progress("frames", done: summary.frames, total: summary.frames) }
         }
+        try tracks.finish()
         return summary
     }
 }

@@ -23,20 +23,28 @@ public final class SmilePipeline {
     /// Faces in `image`, largest first, each classified; all crops go through the network in one batch.
     public func analyse(_ image: Image) throws -> [FaceResult] {
         let started = DispatchTime.now()
-        let boxes = try detector.detect(in: image)
+        let faces = try detector.detectFaces(in: image)
         timings.detectSeconds += started.secondsElapsed
         timings.images += 1
-        return classify(boxes, in: image)
+        return classify(faces, in: image)
     }
 
-    /// Classifies the given face boxes of `image` in one batch.
+    /// Classifies the given upright face boxes of `image` in one batch.
     public func classify(_ boxes: [Rect], in image: Image) -> [FaceResult] {
+        classify(boxes.map { DetectedFace(box: $0) }, in: image)
+    }
+
+    /// Classifies the given faces of `image` in one batch; a tilted face's crop is turned upright
+    /// first (rotated by -angle), so the classifier sees it as it saw faces in training.
+    public func classify(_ faces: [DetectedFace], in image: Image) -> [FaceResult] {
         let started = DispatchTime.now()
-        let crops = boxes.map { model.crop(image, around: $0) }
+        let crops = faces.map { model.crop(image, around: $0.box, angle: $0.angle) }
         let probabilities = model.smileProbabilities(crops)
         timings.classifySeconds += started.secondsElapsed
-        timings.faces += boxes.count
-        return zip(boxes, probabilities).map { FaceResult(box: $0, smileProbability: $1, isSmiling: $1 >= threshold) }
+        timings.faces += faces.count
+        return zip(faces, probabilities).map {
+            FaceResult(box: $0.box, smileProbability: $1, isSmiling: $1 >= threshold, angle: $0.angle)
+        }
     }
 
     /// Classifies the whole image resized to the model input, with no detection (the study's baseline).

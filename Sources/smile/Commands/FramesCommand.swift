@@ -9,8 +9,9 @@ struct FramesCommand: ParsableCommand {
         abstract: "Classify every face in every frame of a frame directory or a video file.",
         discussion: """
         Frames of a directory are taken in natural order (frame2 before frame10). The CSV has \
-        one row per face per frame: frame,file,time_s,face,x,y,w,h,p_smile,smiling; a frame \
-        with no face gets one row with the face columns empty, so every frame is accounted for. \
+        one row per face per frame: frame,file,time_s,face,x,y,w,h,p_smile,smiling,track,p_smile_smoothed,angle; \
+        a frame with no face gets one row with the face columns empty, so every frame is accounted for. \
+        Faces are tracked from frame to frame: track is a person's id, stable across frames. \
         Ctrl-C or SIGTERM stops after the current frame, keeping every finished row; --resume \
         continues from there.
 
@@ -18,6 +19,7 @@ struct FramesCommand: ParsableCommand {
           smile frames clip.mp4 --csv clip.csv --annotate clip-frames
           smile frames frames/ --csv frames.csv --fps 25
           smile frames frames/ --csv frames.csv --fps 25 --resume
+          smile frames clip.mp4 --csv clip.csv --tracks people.csv --best-faces best
         """
     )
 
@@ -33,19 +35,40 @@ struct FramesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Frame rate of a frame directory, for time_s (a video has its own).", valueName: "fps"))
     var fps: Double?
 
+    @Option(help: ArgumentHelp("Also write a per-person summary CSV: one 'all' row per track (first and last frame, "
+                               + "mean p(smile), smiliest frame), then one row per smile segment.", valueName: "file"))
+    var tracks: String?
+
+    @Option(help: ArgumentHelp("Save each person's smiliest face crop here as track-<id>.jpg.", valueName: "dir"))
+    var bestFaces: String?
+
+    @Option(help: ArgumentHelp("Smoothing of p(smile) along a track, in [0, 1): smoothed = s * previous + (1 - s) * p "
+                               + "(0: none). Smile segments use the smoothed value.", valueName: "s"))
+    var smoothing: Double = 0.5
+
+    @Option(help: ArgumentHelp("Frames in a row a face may go undetected and keep its track id.", valueName: "n"))
+    var maxMissed: Int = 5
+
+
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var detection: DetectionOptions
 
     func validate() throws {
         if let fps, !(fps > 0) { throw ValidationError("--fps must be positive") }
+        guard smoothing >= 0, smoothing < 1 else { throw ValidationError("--smoothing must be in [0, 1), got \(smoothing)") }
+        guard maxMissed >= 0 else { throw ValidationError("--max-missed must be >= 0") }
     }
 
     func run() throws {
         let console = RunConsole.standardError()
-        let job = FramesJob(source: source, csvFile: URL(fileURLWithPath: csv),
+        var job = FramesJob(source: source, csvFile: URL(fileURLWithPath: csv),
                             annotateDirectory: annotate.map { URL(fileURLWithPath: $0) }, framesPerSecond: fps,
                             resume: runOptions.resume, force: runOptions.force)
+        job.tracking.smoothing = smoothing
+        job.tracking.tracker.maxMissed = maxMissed
+        job.tracking.tracksFile = tracks.map { URL(fileURLWithPath: $0) }
+        job.tracking.bestFacesDirectory = bestFaces.map { URL(fileURLWithPath: $0) }
         let pipeline = try makePipeline(detection, model)
         let started = DispatchTime.now()
         let summary: FramesJob.Summary

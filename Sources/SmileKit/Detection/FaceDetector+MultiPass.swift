@@ -1,0 +1,119 @@
+import SmileVision
+
+/// The detection passes and how they are merged.
+///
+/// All passes run on a gray working copy (shrunk to `maxWorkingSide`):
+/// - frontal: the frontal cascade on the working copy (the original detector);
+/// - upsampled: the frontal cascade on a copy enlarged by `upsample`, looking only for faces up to
+///   `upsampleMaxFace` px, so faces down to 24 / `upsample` px are found;
+/// - rotated: for each tilt t in `angles`, the frontal cascade on the copy rotated by -t (on a canvas
+///   that holds all of it); each box goes back to the original as its centre mapped back and its size,
+///   with angle t;
+/// - profile: the profile cascade on the copy and on its mirror (boxes mirrored back).
+/// With more than the frontal pass, the boxes are merged by `NonMaximumSuppression` (best-supported
+/// box kept); a face kept from a rotated pass gets the neighbour-weighted mean angle of the frontal,
+/// rotated and upsampled boxes merged into it, so a face between two pass angles gets an angle
+/// between them. The eye check then drops faces without an eye.
+extension FaceDetector {
+    /// Faces in `image` coordinates, largest first.
+    public func detectFaces(in image: Image) throws -> [DetectedFace] {
+        var scale = 1.0
+        var working = image.grayscale()
+        let longer = max(image.width, image.height)
+        if settings.maxWorkingSide > 0, longer > settings.maxWorkingSide {
+            scale = Double(settings.maxWorkingSide) / Double(longer)
+            working = working.resized(width: max(1, Int(Double(image.width) * scale)), height: max(1, Int(Double(image.height) * scale)))
+        }
+        let minFace = minimumFaceSide(imageWidth: image.width, imageHeight: image.height) * scale
+        var parameters = HaarCascade.Parameters()
+        parameters.scaleFactor = settings.scaleFactor
+        parameters.minNeighbours = settings.minNeighbours
+        parameters.minSize = Int(minFace.rounded())
+
+        // Boxes in working-copy pixels.
+        var faces = try cascade.detect(in: working, parameters: parameters).map {
+            DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .frontal)
+        }
+        let upsample = max(settings.upsample, minFace > 0 && minFace < 24 ? 24 / minFace : 1)
+        var extraPasses = false
+        if upsample > 1 {
+            extraPasses = true
+            let big = working.resized(width: max(1, Int((Double(working.width) * upsample).rounded())),
+                                      height: max(1, Int((Double(working.height) * upsample).rounded())))
+            var p = parameters
+            p.minSize = Int((minFace * upsample).rounded())
+            p.maxSize = Int((Double(settings.upsampleMaxFace) * scale * upsample).rounded())
+            faces += try cascade.detect(in: big, parameters: p).map {
+                DetectedFace(box: DetectionGeometry.unscaled($0.rect, factor: upsample), neighbours: $0.neighbours, pass: .upsampled)
+            }
+        }
+        for tilt in settings.angles where tilt != 0 {
+            extraPasses = true
+            let (map, w, h) = DetectionGeometry.rotation(width: working.width, height: working.height, degrees: -tilt)
+            let rotated = working.warpedAffine(map.m, width: w, height: h)
+            faces += try cascade.detect(in: rotated, parameters: parameters).map {
+                DetectedFace(box: DetectionGeometry.unmapped($0.rect, from: map), angle: tilt, neighbours: $0.neighbours, pass: .rotated)
+            }
+        }
+        if let profileCascade, settings.profile {
+            extraPasses = true
+            faces += try profileCascade.detect(in: working, parameters: parameters).map {
+                DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .profile)
+            }
+            faces += try profileCascade.detect(in: working.flippedHorizontally(), parameters: parameters).map {
+                DetectedFace(box: DetectionGeometry.unmirrored($0.rect, imageWidth: working.width),
+                             neighbours: $0.neighbours, pass: .profileMirrored)
+            }
+        }
+        if extraPasses { faces = merged(faces) }
+        if let eyeCascade, settings.eyeCheck {
+            faces = try faces.filter { try Self.hasEye($0, in: working, eyeCascade: eyeCascade) }
+        }
+        if scale != 1 {
+            // Truncation, as the original detector mapped its boxes back.
+            faces = faces.map { face in
+                var f = face
+                let r = face.box
+                f.box = Rect(x: Int(Double(r.x) / scale), y: Int(Double(r.y) / scale),
+                             width: Int(Double(r.width) / scale), height: Int(Double(r.height) / scale))
+                return f
+            }
+        }
+        return faces.sorted { $0.box.area > $1.box.area }
+    }
+
+    /// The smallest face side wanted, in original pixels (0: no limit).
+    public func minimumFaceSide(imageWidth: Int, imageHeight: Int) -> Double {
+        max(Double(settings.minFaceSize), settings.minFaceFraction * Double(min(imageWidth, imageHeight)))
+    }
+
+    /// NMS over all passes, with the angle of rotated faces refined from the boxes merged into them.
+    func merged(_ faces: [DetectedFace]) -> [DetectedFace] {
+        let frontalFamily: Set<DetectedFace.Pass> = [.frontal, .upsampled, .rotated]
+        return NonMaximumSuppression.clusters(faces, iouThreshold: settings.nmsIoU).map { (cluster) -> DetectedFace in
+            var kept = faces[cluster.kept]
+            guard kept.pass == .rotated else { return kept }
+            var total = 0.0, sum = 0.0
+            for i in cluster.members where frontalFamily.contains(faces[i].pass) {
+                let weight = Double(max(1, faces[i].neighbours))
+                total += weight
+                sum += weight * faces[i].angle
+            }
+            kept.angle = sum / total
+            return kept
+        }
+    }
+
+    /// Whether the eye cascade finds an eye in the upper part of the upright face.
+    static func hasEye(_ face: DetectedFace, in gray: Image, eyeCascade: HaarCascade) throws -> Bool {
+        let side = 96
+        let upright = DetectionGeometry.uprightCrop(gray, rect: face.box, angle: face.angle, width: side, height: side)
+        let upper = upright.cropped(to: Rect(x: 0, y: 0, width: side, height: side * 6 / 10))
+        var p = HaarCascade.Parameters()
+        p.scaleFactor = 1.1
+        p.minNeighbours = 3
+        p.minSize = side / 8
+        p.maxSize = side / 2
+        return try !eyeCascade.detect(in: upper, parameters: p).isEmpty
+    }
+}

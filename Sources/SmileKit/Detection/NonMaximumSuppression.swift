@@ -1,0 +1,60 @@
+import SmileVision
+
+/// Non-maximum suppression across cascades, scales and rotations: one box per face.
+///
+/// Boxes are taken best-supported first (most neighbours; ties go to the earlier pass in
+/// `DetectedFace.Pass` order, so an upright frontal box wins a tie); a box whose IoU with an
+/// already kept box is at least `iouThreshold` is the same face and is dropped. The default
+/// threshold 0.3 is lower than the 0.5 used for evaluation because boxes of one face from
+/// different cascades, scales and rotations overlap loosely (a profile box is narrower and
+/// offset, a rotated pass's box is centred slightly differently), while boxes of two distinct
+/// faces rarely overlap by 0.3. A box lying almost wholly inside a kept box (at least
+/// `containment` of its area) is dropped too: a face inside a face is a false detection.
+public enum NonMaximumSuppression {
+    /// IoU at or above which two boxes are one face.
+    public static let defaultIoUThreshold = 0.3
+    /// Fraction of a box's area inside a kept box at or above which it is dropped.
+    public static let defaultContainment = 0.8
+
+    /// A kept box and the boxes it suppressed (indices into the input, the kept one first).
+    public struct Cluster: Equatable, Sendable {
+        public var kept: Int
+        public var members: [Int]
+    }
+
+    /// Groups `faces` into clusters, one per face, best-supported first.
+    public static func clusters(_ faces: [DetectedFace], iouThreshold: Double = defaultIoUThreshold,
+                                containment: Double = defaultContainment) -> [Cluster] {
+        let passOrder = Dictionary(uniqueKeysWithValues: DetectedFace.Pass.allCases.enumerated().map { ($1, $0) })
+        let order = faces.indices.sorted { i, j in
+            let a = faces[i], b = faces[j]
+            if a.neighbours != b.neighbours { return a.neighbours > b.neighbours }
+            if a.pass != b.pass { return passOrder[a.pass]! < passOrder[b.pass]! }
+            if abs(a.angle) != abs(b.angle) { return abs(a.angle) < abs(b.angle) }
+            return i < j
+        }
+        var clusters: [Cluster] = []
+        for i in order {
+            let box = faces[i].box
+            if let c = clusters.firstIndex(where: { sameFace(box, faces[$0.kept].box, iouThreshold, containment) }) {
+                clusters[c].members.append(i)
+            } else {
+                clusters.append(Cluster(kept: i, members: [i]))
+            }
+        }
+        return clusters
+    }
+
+    /// The kept faces, best-supported first.
+    public static func suppress(_ faces: [DetectedFace], iouThreshold: Double = defaultIoUThreshold,
+                                containment: Double = defaultContainment) -> [DetectedFace] {
+        clusters(faces, iouThreshold: iouThreshold, containment: containment).map { faces[$0.kept] }
+    }
+
+    static func sameFace(_ a: Rect, _ b: Rect, _ iouThreshold: Double, _ containment: Double) -> Bool {
+        if a.intersectionOverUnion(b) >= iouThreshold { return true }
+        let inter = Double(a.intersection(b)?.area ?? 0)
+        let smaller = Double(min(a.area, b.area))
+        return smaller > 0 && inter / smaller >= containment
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import SmileVision
+
+/// What `smile frames` does with tracks: settings and outputs.
+public struct TrackingOptions: Sendable {
+    /// Tracker association settings.
+    public var tracker = FaceTracker.Settings()
+    /// Exponential smoothing of p(smile) per track: smoothed = s * previous + (1 - s) * p, with s this value
+    /// (0: no smoothing). A track's first frame starts at its own p.
+    public var smoothing = 0.5
+    /// Tracks seen in fewer frames are left out of the summary (brief false detections); they keep their ids.
+    public var minTrackFrames = 3
+    /// Where the per-track summary CSV goes, if wanted.
+    public var tracksFile: URL?
+    /// Where the smiliest face crop of each track goes (`track-<id>.jpg`), if wanted.
+    public var bestFacesDirectory: URL?
+
+    public init() {}
+}
+
+/// A face's track id and smoothed p(smile).
+public struct TrackedFace: Sendable, Equatable {
+    public var track: Int
+    public var smoothedProbability: Float
+
+    public init(track: Int, smoothedProbability: Float) {
+        self.track = track
+        self.smoothedProbability = smoothedProbability
+    }
+}
+
+/// Tracks faces over the frames of one run, smooths p(smile) per track and writes the summary at the end.
+public final class TrackingSession {
+    public let options: TrackingOptions
+    /// The decision threshold that smile segments use (on smoothed p).
+    public let threshold: Float
+    private let tracker: FaceTracker
+    private var smoothed: [Int: Float] = [:]
+    private var observations: [Int: [TrackObservation]] = [:]
+    private var bestCrops: [Int: (p: Float, image: Image)] = [:]
+
+    public init(options: TrackingOptions, threshold: Float) {
+        self.options = options
+        self.threshold = threshold
+        self.tracker = FaceTracker(settings: options.tracker)
+    }
+
+    /// Tracks the faces of the next frame (call once per frame, in order, with every frame).
+    public func update(frame: Int, timeSeconds: Double?, image: Image, faces: [FaceResult]) -> [TrackedFace] {
+        let ids = tracker.update(faces.map(\.box), frame: frame)
+        let s = Float(min(max(options.smoothing, 0), 1))
+        return zip(ids, faces).map { id, face in
+            let value = smoothed[id].map { s * $0 + (1 - s) * face.smileProbability } ?? face.smileProbability
+            smoothed[id] = value
+            observations[id, default: []].append(TrackObservation(frame: frame, timeSeconds: timeSeconds,
+                                                                  smileProbability: face.smileProbability, smoothedProbability: value))
+            if options.bestFacesDirectory != nil, face.smileProbability > (bestCrops[id]?.p ?? -1) {
+                let rect = CropFraming(margin: 0.25).cropRect(around: face.box)
+                let side = min(rect.width, 256)
+                bestCrops[id] = (face.smileProbability,
+                                 DetectionGeometry.uprightCrop(image, rect: rect, angle: face.angle, width: side, height: side))
+            }
+            return TrackedFace(track: id, smoothedProbability: value)
+        }
+    }
+
+    /// Summaries of the tracks seen in at least `minTrackFrames` frames, by track id.
+    public func summaries() -> [TrackSummary] {
+        observations.keys.sorted().compactMap { id in
+            guard let o = observations[id], o.count >= options.minTrackFrames else { return nil }
+            return TrackSummary(track: id, observations: o, threshold: threshold, maxGap: options.tracker.maxMissed)
+        }
+    }
+
+    /// Writes the tracks CSV and the smiliest crops, where asked.
+    public func finish() throws {
+        let summaries = summaries()
+        if let url = options.tracksFile {
+            try writeAtomically(Data((TracksTable.header + summaries.map(TracksTable.rows).joined()).utf8), to: url)
+        }
+        if let directory = options.bestFacesDirectory {
+            do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+                throw OutputError(path: directory.path, reason: "cannot create: \(error.localizedDescription)")
+            }
+            for summary in summaries {
+                guard let crop = bestCrops[summary.track]?.image else { continue }
+                try writeAtomically(Data(try ImageCodec.encode(crop, as: .jpeg(quality: 90))),
+                                    to: directory.appendingPathComponent("track-\(summary.track).jpg"))
+            }
+        }
+    }
+}
