@@ -42,6 +42,6 @@ final class ExifOrientationEndToEndTests: XCTestCase {
             XCTAssertEqual(Int(row[3])!, 67, accuracy: 8)
             XCTAssertEqual(Int(row[4])!, 93, accuracy: 8)
         }
-        XCTAssertTrue(rows.filter { $0[0].hasSuffix("untagged.jpg") }.isEmpty, "the same pixels without the tag show no upright face")
+        XCTAssertTrue(rows.filter { $0[0].hasSuffix("untagged.jpg") && !$0[1].isEmpty }.isEmpty, "the same pixels without the tag show no upright face")
     }
 }

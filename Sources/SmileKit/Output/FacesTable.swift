@@ -1,3 +1,4 @@
+import SmileVision
 import Foundation
 
 /// The faces table of `smile annotate`: `image,face,x,y,w,h,p_smile,smiling`, one row per face.
@@ -84,4 +85,36 @@ public enum FramesTable {
 
     /// An angle in degrees with one decimal ("0" for upright).
     static func angleField(_ angle: Double) -> String { angle == 0 ? "0" : String(format: "%.1f", angle) }
+}
+
+extension FramesTable {
+    /// One frame's rows read back from a frames CSV.
+    public struct FrameRows {
+        public var file: String
+        public var timeSeconds: Double?
+        public var faces: [FaceResult]
+        /// `p_smile_smoothed` of each face, as written.
+        public var smoothed: [Float]
+    }
+
+    /// Groups rows read back from a frames CSV by frame, in frame order, checking every field.
+    public static func parseFrames(_ rows: [[String]], source: String) throws -> [(frame: Int, rows: FrameRows)] {
+        var frames: [Int: FrameRows] = [:]
+        for (index, row) in rows.enumerated() {
+            func bad() -> OutputError {
+                OutputError(path: source, reason: "cannot resume: data row \(index + 1) is not \(columns.joined(separator: ","))")
+            }
+            guard row.count == columns.count, let frame = Int(row[0]) else { throw bad() }
+            var entry = frames[frame] ?? FrameRows(file: row[1], timeSeconds: Double(row[2]), faces: [], smoothed: [])
+            if !row[3].isEmpty {
+                guard let x = Int(row[4]), let y = Int(row[5]), let w = Int(row[6]), let h = Int(row[7]), let p = Float(row[8]),
+                      let smoothed = Float(row[11]) else { throw bad() }
+                entry.faces.append(FaceResult(box: Rect(x: x, y: y, width: w, height: h), smileProbability: p,
+                                              isSmiling: row[9] == "1", angle: Double(row[12]) ?? 0))
+                entry.smoothed.append(smoothed)
+            }
+            frames[frame] = entry
+        }
+        return frames.keys.sorted().map { ($0, frames[$0]!) }
+    }
 }

@@ -55,12 +55,11 @@ public struct FramesJob {
         if !isDirectory.boolValue { try OutputSafety.checkOutputFile(csvFile, inputFiles: [OutputSafety.resolvedPath(source)], option: "the CSV file") }
         let (csv, previousRows) = resume ? try RowFile.resuming(url: csvFile, header: FramesTable.header)
                                          : (try RowFile(url: csvFile, header: FramesTable.header), [])
+        let tracks = TrackingSession(options: tracking, threshold: pipeline.threshold)
         var done: [Int: String] = [:]
-        for row in previousRows {
-            guard row.count == FramesTable.columns.count, let frame = Int(row[0]) else {
-                throw OutputError(path: csvFile.path, reason: "cannot resume: a row is not \(FramesTable.columns.joined(separator: ","))")
-            }
-            done[frame] = row[1]
+        for (frame, rows) in try FramesTable.parseFrames(previousRows, source: csvFile.path) {
+            done[frame] = rows.file
+            tracks.restore(frame: frame, timeSeconds: rows.timeSeconds, faces: rows.faces, smoothedProbabilities: rows.smoothed)
         }
         var summary = Summary()
         /// True when `index` is already in the CSV (checking it is the same file), so it is skipped.
@@ -72,7 +71,6 @@ public struct FramesJob {
             summary.alreadyDone += 1
             return true
         }
-        let tracks = TrackingSession(options: tracking, threshold: pipeline.threshold)
         func handle(_ image: Image, index: Int, file: String, time: Double?) throws {
             let faces = try pipeline.analyse(image)
             let tracked = tracks.update(frame: index, timeSeconds: time, image: image, faces: faces)

@@ -50,7 +50,9 @@ public final class TrackingSession {
         let ids = tracker.update(faces.map(\.box), frame: frame)
         let s = Float(min(max(options.smoothing, 0), 1))
         return zip(ids, faces).map { id, face in
-            let value = smoothed[id].map { s * $0 + (1 - s) * face.smileProbability } ?? face.smileProbability
+            // Smoothing continues from the previous value as the CSV shows it (4 decimals), so a
+            // resumed run (which restores it from the CSV) gives exactly the rows of an unbroken one.
+            let value = smoothed[id].map { s * Self.asWritten($0) + (1 - s) * face.smileProbability } ?? face.smileProbability
             smoothed[id] = value
             observations[id, default: []].append(TrackObservation(frame: frame, timeSeconds: timeSeconds,
                                                                   smileProbability: face.smileProbability, smoothedProbability: value))
@@ -63,6 +65,20 @@ public final class TrackingSession {
             return TrackedFace(track: id, smoothedProbability: value)
         }
     }
+
+    /// Restores the state after a frame that an earlier, interrupted run already wrote: the same
+    /// boxes give the same track ids, and the smoothed values are taken as written.
+    public func restore(frame: Int, timeSeconds: Double?, faces: [FaceResult], smoothedProbabilities: [Float]) {
+        let ids = tracker.update(faces.map(\.box), frame: frame)
+        for (id, (face, value)) in zip(ids, zip(faces, smoothedProbabilities)) {
+            smoothed[id] = value
+            observations[id, default: []].append(TrackObservation(frame: frame, timeSeconds: timeSeconds,
+                                                                  smileProbability: face.smileProbability, smoothedProbability: value))
+        }
+    }
+
+    /// `p` rounded to the 4 decimals the CSV carries.
+    static func asWritten(_ p: Float) -> Float { Float((Double(p) * 10000).rounded() / 10000) }
 
     /// Summaries of the tracks seen in at least `minTrackFrames` frames, by track id.
     public func summaries() -> [TrackSummary] {
