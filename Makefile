@@ -5,7 +5,7 @@ APT_PACKAGES := libopencv-dev opencv-data libopenblas-dev libhdf5-dev pkg-config
 SWIFT_BUILD_FLAGS := -c release
 BIN := .build/release/smile
 
-.PHONY: all deps build demo test test-data bench clean
+.PHONY: all deps build demo test test-data test-asan clean
 
 all: demo
 
@@ -34,6 +34,13 @@ test: deps
 test-data: deps
 	@test -n "$$SMILE_DATA" || { echo "set SMILE_DATA to the data folder, e.g. SMILE_DATA=../shared/data"; exit 2; }
 	swift test --filter DataTests
+
+## AddressSanitizer over the suites that parse untrusted bytes (model files, images, CSV resume).
+## LeakSanitizer is off: the only leaks it reports are XCTest's own test-case objects at exit.
+## The whole suite also passes under ASan: swift test --sanitize=address --scratch-path .build-asan
+test-asan: deps
+	ASAN_OPTIONS=detect_leaks=0 swift test --sanitize=address --scratch-path .build-asan \
+	  --filter 'SafeTensorsCorruptTests|ModelFileTests|DecodeErrorTests|ResumableOutputTests|OutputTableTests|BadInputEndToEndTests'
 
 clean:
 	rm -rf .build out
