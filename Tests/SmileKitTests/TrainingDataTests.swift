@@ -6,12 +6,12 @@ import XCTest
 /// Training on a small real subset of ../shared/data (needs SMILE_DATA; CI sets it).
 final class TrainingDataTests: XCTestCase {
     private func job(_ recipe: TrainingRecipe, out: URL, epochs: Int, learningRate: Float? = nil, base: String? = nil,
-                     resume: Bool = false) throws -> TrainingJob {
+                     resume: Bool = false, limit: Int = 1200) throws -> TrainingJob {
         guard let root = Fixtures.dataRoot else { throw XCTSkip("SMILE_DATA is not set: skipping training on ../shared/data") }
         // Augmentation off: it slows early learning, and this budget is only a few hundred steps.
         return TrainingJob(recipe: recipe, dataRoot: root, trainSets: ["genki4k", "smilesmiled"], width: 0.125, inputSide: 48,
                            epochs: epochs, batchSize: 32, learningRate: learningRate, patience: 0, augmentation: .none, seed: 5,
-                           threads: 1, limitPerSet: 1200, baseModel: base, cascadePath: try Fixtures.frontalCascade(),
+                           threads: 1, limitPerSet: limit, baseModel: base, cascadePath: try Fixtures.frontalCascade(),
                            outputDirectory: out, resume: resume)
     }
 
@@ -41,9 +41,9 @@ final class TrainingDataTests: XCTestCase {
     func testResumeContinuesAfterTheLastCompletedEpoch() throws {
         let out = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
-        let first = try job(.vgg19, out: out, epochs: 1).run { _ in }
+        let first = try job(.vgg19, out: out, epochs: 1, limit: 300).run { _ in }
         var lines: [String] = []
-        let second = try job(.vgg19, out: out, epochs: 2, resume: true).run { lines.append($0) }
+        let second = try job(.vgg19, out: out, epochs: 2, resume: true, limit: 300).run { lines.append($0) }
         XCTAssertTrue(lines.contains { $0.hasPrefix("resuming after epoch 1") }, lines.joined(separator: "\n"))
         XCTAssertEqual(second.state.history.count, 2)
         XCTAssertEqual(second.state.history[0], first.state.history[0], "epoch 1 is kept, not redone")
@@ -53,9 +53,9 @@ final class TrainingDataTests: XCTestCase {
     func testTransferRecipeStartsFromABaseModel() throws {
         let baseRun = try Fixtures.temporaryDirectory(), out = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: baseRun); try? FileManager.default.removeItem(at: out) }
-        let base = try job(.vgg19, out: baseRun, epochs: 1).run { _ in }
+        let base = try job(.vgg19, out: baseRun, epochs: 1, limit: 300).run { _ in }
         var lines: [String] = []
-        let transfer = try job(.vgg19Transfer, out: out, epochs: 1, base: base.modelFile.path).run { lines.append($0) }
+        let transfer = try job(.vgg19Transfer, out: out, epochs: 1, base: base.modelFile.path, limit: 300).run { lines.append($0) }
         XCTAssertTrue(lines.contains { $0.hasPrefix("bottleneck features") }, lines.joined(separator: "\n"))
         XCTAssertTrue(lines.contains { $0.hasPrefix("top MLP epoch") })
         // Blocks 1-4 stay as the base had them; block 5 and the head were trained.
