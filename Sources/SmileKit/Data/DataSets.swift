@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 
 /// Loaders for the face data set layouts the project trains and evaluates on.
@@ -30,28 +29,17 @@ public enum DataSets {
 
     /// Rows of a CSV file with a header, as dictionaries keyed by column name.
     static func readTable(_ path: String, required: [String]) throws -> [[String: String]] {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw LoadError(path: path, reason: "cannot read: \(error.localizedDescription)")
-        }
-        let reader: CSVReader
-        do { reader = try CSVReader(string: text, hasHeaderRow: true) } catch {
-            throw LoadError(path: path, reason: "not a CSV table: \(error)")
-        }
-        let header = reader.headerRow ?? []
+        let records = try CSVTable.read(contentsOf: URL(fileURLWithPath: path))
+        guard let header = records.first?.fields else { throw LoadError(path: path, reason: "empty table") }
         for column in required where !header.contains(column) {
             throw LoadError(path: path, reason: "missing column '\(column)' (columns: \(header.joined(separator: ",")))")
         }
-        var rows: [[String: String]] = []
-        var line = 1
-        while let row = reader.next() {
-            line += 1
-            guard row.count == header.count else {
-                throw LoadError(path: path, reason: "line \(line): \(row.count) fields, expected \(header.count)")
+        return try records.dropFirst().map { record in
+            guard record.fields.count == header.count else {
+                throw LoadError(path: path, reason: "line \(record.line): \(record.fields.count) fields, expected \(header.count)")
             }
-            rows.append(Dictionary(uniqueKeysWithValues: zip(header, row)))
+            return Dictionary(uniqueKeysWithValues: zip(header, record.fields))
         }
-        return rows
     }
 
     /// A label column value: "0" or "1".

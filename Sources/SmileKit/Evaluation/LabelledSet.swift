@@ -18,32 +18,15 @@ public struct LabelledImage: Hashable, Sendable, Codable {
 }
 
 /// Errors loading a labelled set; each names the file and, for bad rows, the line.
-public struct LabelledSetError: Error, CustomStringConvertible, Equatable {
-    /// The offending file or directory.
-    public var file: String
-    /// 1-based line for CSV rows, 0 otherwise.
-    public var line: Int
-    /// What went wrong.
-    public var reason: String
-
-    /// Creates an error.
-    public init(file: String, line: Int, reason: String) {
-        self.file = file
-        self.line = line
-        self.reason = reason
-    }
-
-    /// `file:line: reason`.
-    public var description: String { line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)" }
-}
+public typealias LabelledSetError = CSVFileError
 
 /// Loads labelled photos from a class-folder directory or a CSV file.
 ///
 /// Layouts:
 /// - **Class folders**: a directory whose subfolders name the class,
 ///   case-insensitively: `0`/`1`, `no_smile`/`smile`, `not_smiling`/`smiling`.
-///   Other subfolders are ignored. Images (`jpg`, `jpeg`, `png`, `bmp`,
-///   `webp`, any case) are found recursively, hidden files skipped. The
+///   Other subfolders are ignored. Images (`ImageInputs.imageExtensions`,
+///   any case) are found recursively, hidden files skipped. The
 ///   result is ordered by label, then folder name, then path in natural order.
 /// - **CSV `path,label`**: one image per row.
 /// - **CSV `path,x,y,w,h,label`**: one face per row, for group photos.
@@ -55,8 +38,6 @@ public struct LabelledSetError: Error, CustomStringConvertible, Equatable {
 /// CSV's directory. Labels must be 0 or 1; x, y, w, h integers with w, h > 0.
 /// Image files are not checked for existence here.
 public enum LabelledSet {
-    /// Image extensions found in class folders (compared lower-cased).
-    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "webp"]
 
     /// Loads from a directory (class folders) or a `.csv` file.
     public static func load(from path: String) throws -> [LabelledImage] {
@@ -119,7 +100,7 @@ public enum LabelledSet {
                 continue
             }
             let ext = (name as NSString).pathExtension.lowercased()
-            guard imageExtensions.contains(ext) else { continue }
+            guard ImageInputs.imageExtensions.contains(ext) else { continue }
             var isDir: ObjCBool = false
             let full = folder.appendingPathComponent(item).path
             if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
@@ -131,12 +112,7 @@ public enum LabelledSet {
 
     /// Loads a `path,label` or `path,x,y,w,h,label` CSV.
     public static func loadCSV(_ url: URL) throws -> [LabelledImage] {
-        let records: [CSVRecord]
-        do {
-            records = try CSVTable.read(contentsOf: url)
-        } catch let e as CSVFileError {
-            throw LabelledSetError(file: e.file, line: e.line, reason: e.reason)
-        }
+        let records = try CSVTable.read(contentsOf: url)
         let file = url.path
         guard let first = records.first else {
             throw LabelledSetError(file: file, line: 0, reason: "no rows")
