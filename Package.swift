@@ -50,7 +50,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "smile",
-            dependencies: ["SmileKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SmileKit", "SmileNN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "CHDF5"]),
         .testTarget(name: "SmileVisionTests", dependencies: ["SmileVision"]),

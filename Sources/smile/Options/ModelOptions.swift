@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SmileKit
+import SmileNN
 
 /// Options that choose the smile classifier.
 struct ModelOptions: ParsableArguments {
@@ -10,13 +11,18 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("p(smile) at or above which a face counts as smiling (default: the model's own).", valueName: "p"))
     var threshold: Float?
 
+    @Option(help: ArgumentHelp("Compute threads for the classifier (OpenBLAS). Face batches are small, so one thread is fastest on a busy machine.", valueName: "n"))
+    var threads: Int = 1
+
     func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let threshold, !(threshold > 0 && threshold < 1) { throw ValidationError("--threshold must be between 0 and 1, got \(threshold)") }
     }
 
     /// Loads the model these options name.
     func loadModel() throws -> SmileModel {
-        try SmileModel.load(contentsOf: try DefaultModel.locate(explicit: model))
+        setThreadCount(threads)
+        return try SmileModel.load(contentsOf: try DefaultModel.locate(explicit: model))
     }
 }
 
