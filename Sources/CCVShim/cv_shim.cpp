@@ -317,6 +317,8 @@ extern "C" {
 
 int cvs_version(void) { return 2; }
 
+void cvs_set_num_threads(int threads) { cv::setNumThreads(threads); }
+
 const char *cvs_last_error(void) { return lastError.c_str(); }
 
 void cvs_free(void *p) { std::free(p); }

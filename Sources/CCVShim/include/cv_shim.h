@@ -45,6 +45,9 @@ enum {
 /** Version of this API (bumped when signatures change). */
 int cvs_version(void);
 
+/** Sets how many threads OpenCV's own parallel loops (e.g. detectMultiScale's scales) may use. */
+void cvs_set_num_threads(int threads);
+
 /** The message of the last failing call on this thread ("" if none). */
 const char *cvs_last_error(void);
 

@@ -28,7 +28,9 @@ extension FaceDetector {
         var parameters = HaarCascade.Parameters()
         parameters.scaleFactor = settings.scaleFactor
         parameters.minNeighbours = settings.minNeighbours
+        parameters.equalize = settings.equalize
         parameters.minSize = Int(minFace.rounded())
+        parameters.maxSize = Int((Double(settings.maxFaceSize) * scale).rounded())
 
         // Boxes in working-copy pixels.
         var faces = try cascade.detect(in: working, parameters: parameters).map {
@@ -42,7 +44,8 @@ extension FaceDetector {
                                       height: max(1, Int((Double(working.height) * upsample).rounded())))
             var p = parameters
             p.minSize = Int((minFace * upsample).rounded())
-            p.maxSize = Int((Double(settings.upsampleMaxFace) * scale * upsample).rounded())
+            let largest = settings.maxFaceSize > 0 ? min(settings.upsampleMaxFace, settings.maxFaceSize) : settings.upsampleMaxFace
+            p.maxSize = Int((Double(largest) * scale * upsample).rounded())
             faces += try cascade.detect(in: big, parameters: p).map {
                 DetectedFace(box: DetectionGeometry.unscaled($0.rect, factor: upsample), neighbours: $0.neighbours, pass: .upsampled)
             }

@@ -20,6 +20,8 @@ public final class FaceDetector {
         /// Smallest face side as a fraction of the image's shorter side (0: none); the larger of this
         /// and `minFaceSize` applies.
         public var minFaceFraction = 0.0
+        /// Largest face side to look for, in pixels of the original image (0: no limit).
+        public var maxFaceSize = 0
         /// Images with a longer side above this are downscaled for detection (0: never).
         public var maxWorkingSide = 1600
         /// Enlargement of the extra small-face pass (1: no such pass). A minimum face below the
@@ -34,6 +36,9 @@ public final class FaceDetector {
         public var profile = false
         /// Keep only faces in which the eye cascade finds an eye (fewer false faces, some recall lost).
         public var eyeCheck = false
+        /// Histogram-equalise the gray image before searching it (off when the caller hands in a part
+        /// of a frame it equalised as a whole, as `VideoFaceDetector` does).
+        public var equalize = true
         /// IoU at or above which boxes of the passes are merged into one face.
         public var nmsIoU = NonMaximumSuppression.defaultIoUThreshold
         public init() {}

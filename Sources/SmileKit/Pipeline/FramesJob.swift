@@ -18,6 +18,8 @@ public struct FramesJob {
     public var force = false
     /// Face tracking, smoothing and the per-track summary (see `TrackingSession`).
     public var tracking = TrackingOptions()
+    /// How often the full detection pass runs, and the local search between (see `VideoFaceDetector`).
+    public var videoDetection = VideoFaceDetector.Settings()
 
     public init(source: String, csvFile: URL, annotateDirectory: URL? = nil, framesPerSecond: Double? = nil,
                 resume: Bool = false, force: Bool = false) {
@@ -42,8 +44,12 @@ public struct FramesJob {
 
     /// Processes every frame in order; a frame that cannot be read is reported and skipped.
     ///
-    /// Each frame's rows go out in one write, so a frame is either wholly in the CSV or not at
-    /// all; `resume` relies on that. Stops after the current frame once `stop` is set.
+    /// Three stages overlap across frames: decoding and face detection each run on a thread of
+    /// their own, ahead of this one by at most a few frames (bounded queues), while this thread
+    /// classifies the faces of every frame ready (one network batch across frames), tracks them and
+    /// writes the rows, in frame order. Each frame's rows go out in one write, so a frame is either
+    /// wholly in the CSV or not at all; `resume` relies on that. Stops after the current frames
+    /// once `stop` is set.
     public func run(pipeline: SmilePipeline, console: RunConsole, stop: StopRequest = StopRequest()) throws -> Summary {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
@@ -62,74 +68,69 @@ public struct FramesJob {
             tracks.restore(frame: frame, timeSeconds: rows.timeSeconds, faces: rows.faces, smoothedProbabilities: rows.smoothed)
         }
         var summary = Summary()
-        /// True when `index` is already in the CSV (checking it is the same file), so it is skipped.
-        func isDone(_ index: Int, file: String) throws -> Bool {
-            guard let previous = done[index] else { return false }
-            guard previous == file else {
-                throw OutputError(path: csvFile.path, reason: "cannot resume: frame \(index) was \(previous), now \(file); the frames changed")
-            }
-            summary.alreadyDone += 1
-            return true
-        }
-        func handle(_ image: Image, index: Int, file: String, time: Double?) throws {
-            let faces = try pipeline.analyse(image)
-            let tracked = tracks.update(frame: index, timeSeconds: time, image: image, faces: faces)
-            if let annotateDirectory {
-                let name = String(format: "frame%06d.jpg", index)
-                let data = Data(try ImageCodec.encode(Annotator.annotate(image, faces: faces), as: .jpeg(quality: 85)))
-                try writeAtomically(data, to: annotateDirectory.appendingPathComponent(name))
-            }
-            try csv.append(FramesTable.rows(frame: index, file: file, timeSeconds: time, faces: faces, tracks: tracked))
-            summary.frames += 1
-            summary.faces += faces.count
-        }
+        let frames: FrameStages
         if isDirectory.boolValue {
             let (items, failures) = ImageInputs.collect([source])
             failures.forEach { summary.failures.append($0); console.failed($0) }
-            for (index, item) in items.enumerated() {
-                if let signal = stop.signal {
-                    summary.stoppedBy = signal
-                    break
-                }
-                console.progress("frames", done: index, total: items.count)
-                guard try !isDone(index, file: item.relativeName) else { continue }
-                do {
-                    let image = try ImageCodec.decode(file: item.path)
-                    try handle(image, index: index, file: item.relativeName, time: framesPerSecond.map { Double(index) / $0 })
-                } catch let error as OutputError {
-                    throw error
-                } catch {
-                    let failure = InputFailure(path: item.path, reason: describe(error))
-                    summary.failures.append(failure)
-                    console.failed(failure)
-                }
-            }
-            if summary.stoppedBy == nil { console.progress("frames", done: items.count, total: items.count) }
+            frames = FrameStages(directoryItems: items, framesPerSecond: framesPerSecond, skip: done,
+                                 detector: VideoFaceDetector(detector: pipeline.detector, settings: videoDetection))
         } else {
             let video: VideoReader
             do { video = try VideoReader(path: source) } catch { throw InputFailure(path: source, reason: describe(error)) }
-            let name = (source as NSString).lastPathComponent
-            let total = video.frameCount > 0 ? video.frameCount : nil
-            do {
-                while let frame = try video.next() {
-                    if let signal = stop.signal {
-                        summary.stoppedBy = signal
-                        break
-                    }
-                    console.progress("frames", done: frame.index, total: total)
-                    guard try !isDone(frame.index, file: name) else { continue }
-                    try handle(frame.image, index: frame.index, file: name, time: frame.timeSeconds)
-                }
-            } catch let error as OutputError {
-                throw error
-            } catch {
-                let failure = InputFailure(path: source, reason: "stopped after \(summary.frames) frames: \(describe(error))")
-                summary.failures.append(failure)
-                console.failed(failure)
-            }
-            if summary.stoppedBy == nil { console.progress("frames", done: summary.frames, total: summary.frames) }
+            frames = FrameStages(video: video, name: (source as NSString).lastPathComponent, skip: done,
+                                 detector: VideoFaceDetector(detector: pipeline.detector, settings: videoDetection))
         }
+        defer { frames.finish() }
+        var seen = 0
+        frameLoop: while let first = frames.next() {
+            // Every frame already decoded and detected goes through the network in one batch.
+            let batch = [first] + frames.nextReady(limit: Self.framesPerBatch - 1)
+            let detected = batch.compactMap { frame -> (FrameStages.Frame, [DetectedFace], Image)? in
+                guard case .detected(let image, let faces, _) = frame.content else { return nil }
+                return (frame, faces, image)
+            }
+            var results = pipeline.classify(detected.map { ($0.1, $0.2) })[...]
+            for frame in batch {
+                if let signal = stop.signal {
+                    summary.stoppedBy = signal
+                    break frameLoop
+                }
+                console.progress("frames", done: seen, total: frames.total)
+                seen += 1
+                switch frame.content {
+                case .alreadyDone:
+                    guard done[frame.index] == frame.file else {
+                        throw OutputError(path: csvFile.path, reason: "cannot resume: frame \(frame.index) was \(done[frame.index] ?? "?"), now \(frame.file); the frames changed")
+                    }
+                    summary.alreadyDone += 1
+                case .failed(let failure):
+                    summary.failures.append(failure)
+                    console.failed(failure)
+                case .streamFailed(let reason):
+                    let failure = InputFailure(path: source, reason: "stopped after \(summary.frames) frames: \(reason)")
+                    summary.failures.append(failure)
+                    console.failed(failure)
+                case .detected(let image, _, let seconds):
+                    pipeline.recordDetection(seconds: seconds)
+                    let faces = results.removeFirst()
+                    let tracked = tracks.update(frame: frame.index, timeSeconds: frame.timeSeconds, image: image, faces: faces)
+                    if let annotateDirectory {
+                        let name = String(format: "frame%06d.jpg", frame.index)
+                        let data = Data(try ImageCodec.encode(Annotator.annotate(image, faces: faces), as: .jpeg(quality: 85)))
+                        try writeAtomically(data, to: annotateDirectory.appendingPathComponent(name))
+                    }
+                    try csv.append(FramesTable.rows(frame: frame.index, file: frame.file, timeSeconds: frame.timeSeconds,
+                                                    faces: faces, tracks: tracked))
+                    summary.frames += 1
+                    summary.faces += faces.count
+                }
+            }
+        }
+        if summary.stoppedBy == nil { console.progress("frames", done: seen, total: seen) }
         try tracks.finish()
         return summary
     }
+
+    /// Most frames whose faces share one network batch.
+    static let framesPerBatch = 8
 }

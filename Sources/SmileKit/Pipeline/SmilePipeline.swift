@@ -22,8 +22,13 @@ public final class SmilePipeline {
 
     /// Faces in `image`, largest first, each classified; all crops go through the network in one batch.
     public func analyse(_ image: Image) throws -> [FaceResult] {
+        try analyse(image, detect: detector.detectFaces)
+    }
+
+    /// Faces that `detect` finds in `image` (timed as the detect stage), each classified, in one batch.
+    public func analyse(_ image: Image, detect: (Image) throws -> [DetectedFace]) throws -> [FaceResult] {
         let started = DispatchTime.now()
-        let faces = try detector.detectFaces(in: image)
+        let faces = try detect(image)
         timings.detectSeconds += started.secondsElapsed
         timings.images += 1
         return classify(faces, in: image)
@@ -37,14 +42,28 @@ public final class SmilePipeline {
     /// Classifies the given faces of `image` in one batch; a tilted face's crop is turned upright
     /// first (rotated by -angle), so the classifier sees it as it saw faces in training.
     public func classify(_ faces: [DetectedFace], in image: Image) -> [FaceResult] {
+        classify([(faces, image)])[0]
+    }
+
+    /// Classifies the faces of several images (e.g. consecutive frames) in one batch; results per image.
+    public func classify(_ images: [(faces: [DetectedFace], image: Image)]) -> [[FaceResult]] {
         let started = DispatchTime.now()
-        let crops = faces.map { model.crop(image, around: $0.box, angle: $0.angle) }
-        let probabilities = model.smileProbabilities(crops)
+        let crops = images.flatMap { item in item.faces.map { model.crop(item.image, around: $0.box, angle: $0.angle) } }
+        var probabilities = model.smileProbabilities(crops)[...]
         timings.classifySeconds += started.secondsElapsed
-        timings.faces += faces.count
-        return zip(faces, probabilities).map {
-            FaceResult(box: $0.box, smileProbability: $1, isSmiling: $1 >= threshold, angle: $0.angle)
+        timings.faces += crops.count
+        return images.map { item in
+            item.faces.map { face in
+                let p = probabilities.removeFirst()
+                return FaceResult(box: face.box, smileProbability: p, isSmiling: p >= threshold, angle: face.angle)
+            }
         }
+    }
+
+    /// Counts one image whose faces another thread found in `seconds` (see `FrameStages`).
+    public func recordDetection(seconds: Double) {
+        timings.detectSeconds += seconds
+        timings.images += 1
     }
 
     /// Classifies the whole image resized to the model input, with no detection (the study's baseline).

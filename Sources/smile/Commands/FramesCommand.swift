@@ -49,6 +49,10 @@ struct FramesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Frames in a row a face may go undetected and keep its track id.", valueName: "n"))
     var maxMissed: Int = 5
 
+    @Option(help: ArgumentHelp("Search the whole frame for faces every n frames; in between, look only around the faces "
+                               + "seen in the last frames (much faster; new faces show up at most n-1 frames late). "
+                               + "1: search every whole frame.", valueName: "n"))
+    var detectEvery: Int = VideoFaceDetector.Settings().fullPassInterval
 
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var model: ModelOptions
@@ -58,6 +62,7 @@ struct FramesCommand: ParsableCommand {
         if let fps, !(fps > 0) { throw ValidationError("--fps must be positive") }
         guard smoothing >= 0, smoothing < 1 else { throw ValidationError("--smoothing must be in [0, 1), got \(smoothing)") }
         guard maxMissed >= 0 else { throw ValidationError("--max-missed must be >= 0") }
+        guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
     }
 
     func run() throws {
@@ -66,6 +71,7 @@ struct FramesCommand: ParsableCommand {
                             annotateDirectory: annotate.map { URL(fileURLWithPath: $0) }, framesPerSecond: fps,
                             resume: runOptions.resume, force: runOptions.force)
         job.tracking.smoothing = smoothing
+        job.videoDetection.fullPassInterval = detectEvery
         job.tracking.tracker.maxMissed = maxMissed
         job.tracking.tracksFile = tracks.map { URL(fileURLWithPath: $0) }
         job.tracking.bestFacesDirectory = bestFaces.map { URL(fileURLWithPath: $0) }

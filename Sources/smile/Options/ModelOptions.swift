@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SmileKit
 import SmileNN
+import SmileVision
 
 /// Options that choose the smile classifier.
 struct ModelOptions: ParsableArguments {
@@ -11,7 +12,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("p(smile) at or above which a face counts as smiling (default: the model's own).", valueName: "p"))
     var threshold: Float?
 
-    @Option(help: ArgumentHelp("Compute threads for the classifier (OpenBLAS). Face batches are small, so one thread is fastest on a busy machine.", valueName: "n"))
+    @Option(help: ArgumentHelp("Compute threads for the classifier (OpenBLAS) and within face detection (OpenCV). "
+                               + "One is fastest on a busy machine: face batches are small, and decoding, detection "
+                               + "and classification of video frames already run on threads of their own.", valueName: "n"))
     var threads: Int = 1
 
     func validate() throws {
@@ -22,6 +25,7 @@ struct ModelOptions: ParsableArguments {
     /// Loads the model these options name.
     func loadModel() throws -> SmileModel {
         setThreadCount(threads)
+        setOpenCVThreadCount(threads)
         return try SmileModel.load(contentsOf: try DefaultModel.locate(explicit: model))
     }
 }

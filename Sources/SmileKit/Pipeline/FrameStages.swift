@@ -1,0 +1,122 @@
+import Dispatch
+import Foundation
+import SmileVision
+
+/// The decode and detect stages of `smile frames`: frames decoded on one thread, their faces found
+/// on another, handed on in frame order through bounded queues.
+///
+/// Frames listed in `skip` (already in a resumed CSV under that file name) are passed on as
+/// `.alreadyDone` without decoding; the consumer checks the names. A frame that cannot be decoded
+/// or searched becomes `.failed`; a video that breaks off ends with `.streamFailed`. Call `finish`
+/// when done (also after stopping early).
+final class FrameStages {
+    /// One frame on its way through the pipeline.
+    struct Frame {
+        enum Content {
+            /// Decoded, with its faces and the seconds detection took.
+            case detected(Image, [DetectedFace], seconds: Double)
+            /// Already in the CSV of a resumed run.
+            case alreadyDone
+            /// This frame could not be read or searched; the others go on.
+            case failed(InputFailure)
+            /// The video could not be read past this point (the reason); nothing follows.
+            case streamFailed(String)
+        }
+        var index: Int
+        var file: String
+        var timeSeconds: Double?
+        var content: Content
+    }
+
+    /// A decoded frame (or why not), before detection.
+    private struct Decoded {
+        var index: Int
+        var file: String
+        var timeSeconds: Double?
+        var image: Result<Image, InputFailure>?
+        var streamFailure: String?
+    }
+
+    /// Frames queued between two stages: enough to smooth out uneven frames, few enough to bound memory.
+    static let queueCapacity = 4
+
+    /// Number of frames, when known.
+    let total: Int?
+    private let detection: BackgroundStage<Frame>
+
+    /// Stages over the image files of a frame directory, in order; time = index / fps when given.
+    convenience init(directoryItems items: [ImageInputs.Item], framesPerSecond: Double?, skip: [Int: String],
+                     detector: VideoFaceDetector) {
+        self.init(total: items.count, detector: detector) { emit in
+            for (index, item) in items.enumerated() {
+                var frame = Decoded(index: index, file: item.relativeName, timeSeconds: framesPerSecond.map { Double(index) / $0 })
+                if skip[index] == nil {
+                    do { frame.image = .success(try ImageCodec.decode(file: item.path)) } catch {
+                        frame.image = .failure(InputFailure(path: item.path, reason: describe(error)))
+                    }
+                }
+                guard emit(frame) else { return }
+            }
+        }
+    }
+
+    /// Stages over the frames of an opened video; every frame carries the video's file name.
+    convenience init(video: VideoReader, name: String, skip: [Int: String], detector: VideoFaceDetector) {
+        self.init(total: video.frameCount > 0 ? video.frameCount : nil, detector: detector) { emit in
+            var next = 0
+            do {
+                while let frame = try video.next() {
+                    next = frame.index + 1
+                    let image: Result<Image, InputFailure>? = skip[frame.index] == nil ? .success(frame.image) : nil
+                    guard emit(Decoded(index: frame.index, file: name, timeSeconds: frame.timeSeconds, image: image)) else { return }
+                }
+            } catch {
+                _ = emit(Decoded(index: next, file: name, streamFailure: describe(error)))
+            }
+        }
+    }
+
+    private init(total: Int?, detector: VideoFaceDetector, decode: @escaping (_ emit: (Decoded) -> Bool) -> Void) {
+        self.total = total
+        detection = BackgroundStage(name: "smile-detect", capacity: Self.queueCapacity) { emit in
+            let decoding = BackgroundStage(name: "smile-decode", capacity: Self.queueCapacity, produce: decode)
+            defer { decoding.finish() }
+            while let decoded = decoding.next() {
+                guard emit(Self.detect(decoded, with: detector)) else { return }
+            }
+        }
+    }
+
+    /// Finds the faces of one decoded frame.
+    private static func detect(_ decoded: Decoded, with detector: VideoFaceDetector) -> Frame {
+        var frame = Frame(index: decoded.index, file: decoded.file, timeSeconds: decoded.timeSeconds, content: .alreadyDone)
+        if let reason = decoded.streamFailure {
+            frame.content = .streamFailed(reason)
+            return frame
+        }
+        switch decoded.image {
+        case nil:
+            frame.content = .alreadyDone
+        case .failure(let failure):
+            frame.content = .failed(failure)
+        case .success(let image):
+            let started = DispatchTime.now()
+            do {
+                let faces = try detector.detectFaces(in: image)
+                frame.content = .detected(image, faces, seconds: started.secondsElapsed)
+            } catch {
+                frame.content = .failed(InputFailure(path: decoded.file, reason: "face detection failed: \(describe(error))"))
+            }
+        }
+        return frame
+    }
+
+    /// The next frame in order, waiting for it; nil after the last.
+    func next() -> Frame? { detection.next() }
+
+    /// Up to `limit` more frames that are ready now.
+    func nextReady(limit: Int) -> [Frame] { detection.nextReady(limit: limit) }
+
+    /// Stops both stages and waits for their threads.
+    func finish() { detection.finish() }
+}
