@@ -3,15 +3,21 @@ import SmileVision
 /// Finds the faces of consecutive video frames cheaply: a full detection pass every few frames,
 /// and in between a search only around the faces seen recently.
 ///
-/// A full pass looks at the whole frame at every scale, which costs 100-300 ms at 640x360 on one
-/// core. Faces move little from one frame to the next, so between full passes each recent face is
-/// looked for only in a window around its last box (`searchMargin` box sides on every side) and at
-/// sizes within `sizeTolerance` of its own, with the detector's own passes and settings: a few
-/// small pyramid levels of a small window, well under a millisecond for a typical face. A face
-/// not found there (or by a full pass) is looked for again, around its last box, for up to
-/// `keepMissing` frames. New faces appear at the next full pass, so at most
-/// `fullPassInterval - 1` frames late.
-/// Not thread-safe (the detector is not).
+/// A full pass looks at the whole frame at every scale, which costs about 100 ms at 640x360 on
+/// one core. Faces move little from one frame to the next, so between full passes each recent face
+/// is looked for only in a window around its last box (`searchMargin` box sides on every side) and
+/// at sizes within `sizeTolerance` of its own, with the detector's own passes and settings: a few
+/// small pyramid levels of a small window, well under a millisecond for a typical face.
+/// - A face not found (by either pass) is looked for again around its last box for up to
+///   `keepMissing` frames, at full-pass frames too: the frontal cascade loses a turning head for
+///   a few frames at a time.
+/// - A face that a full pass finds and the frame before did not have is followed backwards
+///   through the frames since the previous full pass (a local search in each, newest first, until
+///   it is not found), so a face that appears between full passes is not missed until the next.
+///   That is why frames come out only when the next full pass has run: `push` returns the faces
+///   of the frames now final, and `flush` those still held at the end.
+/// With `fullPassInterval` 1 every frame gets a full pass and nothing else (the reference the
+/// others are measured against with `smile compare-frames`). Not thread-safe (the detector is not).
 public final class VideoFaceDetector {
     /// How often the full pass runs and how the local search looks.
     public struct Settings: Sendable, Equatable {
@@ -24,8 +30,7 @@ public final class VideoFaceDetector {
         /// Raw detections a box needs in the local search. Lower than a full pass needs: the window
         /// is known to have held a face, and the narrow size range gathers fewer raw windows.
         public var localMinNeighbours = 2
-        /// Frames a face may go unfound (by either pass) and still be searched for around its last box:
-        /// the frontal cascade loses a turning head for a few frames at a time.
+        /// Frames a face may go unfound and still be searched for around its last box.
         public var keepMissing = 25
         public init() {}
     }
@@ -33,6 +38,12 @@ public final class VideoFaceDetector {
     private struct RecentFace {
         var face: DetectedFace
         var missed: Int
+    }
+
+    /// A frame since the last full pass whose faces may still grow by backfilling.
+    private struct HeldFrame {
+        var equalized: Image
+        var faces: [DetectedFace]
     }
 
     /// The single-frame detector used for both kinds of pass.
@@ -51,51 +62,90 @@ public final class VideoFaceDetector {
         self.settings = settings
     }
 
-    /// Faces of the next frame, largest first. Call with every frame, in order.
-    public func detectFaces(in image: Image) throws -> [DetectedFace] {
+    /// Takes the next frame; returns the faces (largest first) of the frames now final, oldest
+    /// first: every frame pushed comes back once, in order, at the latest with the next full pass.
+    public func push(_ image: Image) throws -> [[DetectedFace]] {
+        guard settings.fullPassInterval > 1 else { return [try detector.detectFaces(in: image)] }
+        // Equalised as a whole, as the full pass sees it: windows equalised alone lose faces.
+        let equalized = image.grayscale().equalized()
         if fullPasses == 0 || framesSinceFullPass + 1 >= settings.fullPassInterval {
-            let faces = try detector.detectFaces(in: image)
+            var faces = try detector.detectFaces(in: image)
             fullPasses += 1
             framesSinceFullPass = 0
-            // Faces the full pass missed this time are still searched for, until they are too long gone.
-            let lost = recent.filter { item in
-                item.missed < settings.keepMissing && faces.allSatisfy { $0.box.intersectionOverUnion(item.face.box) < 0.3 }
-            }
-            recent = faces.map { RecentFace(face: $0, missed: 0) } + lost.map { RecentFace(face: $0.face, missed: $0.missed + 1) }
-            return faces
+            let newFaces = faces.filter { face in !(held.last?.faces ?? []).contains { overlaps($0, face) } }
+            faces += try searchRecent(in: equalized, besides: faces)
+            try backfill(newFaces)
+            let ready = held.map(\.faces) + [Self.largestFirst(faces)]
+            held = []
+            return ready
         }
         framesSinceFullPass += 1
-        var found: [DetectedFace] = []
+        held.append(HeldFrame(equalized: equalized, faces: Self.largestFirst(try searchRecent(in: equalized, besides: []))))
+        return []
+    }
+
+    /// The faces of the frames still held (call at the end of the video).
+    public func flush() -> [[DetectedFace]] {
+        defer { held = [] }
+        return held.map(\.faces)
+    }
+
+    private var held: [HeldFrame] = []
+
+    /// Searches around each recent face not among `found`; returns the faces found and updates `recent`.
+    private func searchRecent(in equalized: Image, besides found: [DetectedFace]) throws -> [DetectedFace] {
+        var hits: [DetectedFace] = []
         var missing: [RecentFace] = []
-        // Equalised as a whole, as the full pass sees it: windows equalised alone lose faces.
-        let equalized = recent.isEmpty ? image : image.grayscale().equalized()
-        for item in recent {
+        for item in recent where !found.contains(where: { overlaps($0, item.face) }) {
             localSearches += 1
-            if let face = try search(around: item.face, in: equalized) {
-                found.append(face)
+            if let face = try search(around: item.face.box, in: equalized) {
+                hits.append(face)
             } else if item.missed < settings.keepMissing {
                 missing.append(RecentFace(face: item.face, missed: item.missed + 1))
             }
         }
         // Two recent faces may have found the same face: keep one.
-        found = NonMaximumSuppression.suppress(found, iouThreshold: detector.settings.nmsIoU)
-        // Remember what was found, and the faces still missing unless found elsewhere by another search.
-        recent = found.map { RecentFace(face: $0, missed: 0) } + missing.filter { item in
-            item.missed > 0 && found.allSatisfy { $0.box.intersectionOverUnion(item.face.box) < 0.3 }
+        hits = NonMaximumSuppression.suppress(hits, iouThreshold: detector.settings.nmsIoU)
+            .filter { hit in !found.contains { overlaps($0, hit) } }
+        let present = found + hits
+        recent = present.map { RecentFace(face: $0, missed: 0) } + missing.filter { item in !present.contains { overlaps($0, item.face) } }
+        return hits
+    }
+
+    /// Follows each of `faces` back through the held frames, newest first, while a local search finds it.
+    private func backfill(_ faces: [DetectedFace]) throws {
+        for face in faces {
+            var box = face.box
+            for index in held.indices.reversed() {
+                guard !held[index].faces.contains(where: { $0.box.intersectionOverUnion(box) >= 0.3 }) else { break }
+                localSearches += 1
+                guard let found = try search(around: box, in: held[index].equalized) else { break }
+                held[index].faces = Self.largestFirst(held[index].faces + [found])
+                box = found.box
+            }
         }
-        return found.sorted { $0.box.area > $1.box.area }
+    }
+
+    /// Whether two faces are the same one (boxes overlapping by IoU 0.3 or more).
+    private func overlaps(_ a: DetectedFace, _ b: DetectedFace) -> Bool {
+        a.box.intersectionOverUnion(b.box) >= 0.3
+    }
+
+    private static func largestFirst(_ faces: [DetectedFace]) -> [DetectedFace] {
+        faces.sorted { $0.box.area > $1.box.area }
     }
 
     /// Drops what the local search remembers, so the next frame gets a full pass (e.g. after a cut).
+    /// Frames still held are dropped too: `flush` first to keep them.
     public func reset() {
         recent = []
+        held = []
         framesSinceFullPass = 0
         fullPasses = 0
     }
 
     /// The face nearest `face`'s box in `equalized` (the frame, gray and histogram-equalised), if any.
-    func search(around face: DetectedFace, in equalized: Image) throws -> DetectedFace? {
-        let box = face.box
+    func search(around box: Rect, in equalized: Image) throws -> DetectedFace? {
         let side = Double(max(box.width, box.height))
         let margin = Int((side * settings.searchMargin).rounded())
         let window = Rect(x: box.x - margin, y: box.y - margin, width: box.width + 2 * margin, height: box.height + 2 * margin)

@@ -29,7 +29,7 @@ final class FrameStages {
     }
 
     /// A decoded frame (or why not), before detection.
-    private struct Decoded {
+    struct Decoded {
         var index: Int
         var file: String
         var timeSeconds: Double?
@@ -81,34 +81,14 @@ final class FrameStages {
         detection = BackgroundStage(name: "smile-detect", capacity: Self.queueCapacity) { emit in
             let decoding = BackgroundStage(name: "smile-decode", capacity: Self.queueCapacity, produce: decode)
             defer { decoding.finish() }
+            var held = HeldFrames()
             while let decoded = decoding.next() {
-                guard emit(Self.detect(decoded, with: detector)) else { return }
+                held.append(decoded, detector: detector)
+                for frame in held.takeFinal() { guard emit(frame) else { return } }
             }
+            held.flush(detector)
+            for frame in held.takeFinal() { guard emit(frame) else { return } }
         }
-    }
-
-    /// Finds the faces of one decoded frame.
-    private static func detect(_ decoded: Decoded, with detector: VideoFaceDetector) -> Frame {
-        var frame = Frame(index: decoded.index, file: decoded.file, timeSeconds: decoded.timeSeconds, content: .alreadyDone)
-        if let reason = decoded.streamFailure {
-            frame.content = .streamFailed(reason)
-            return frame
-        }
-        switch decoded.image {
-        case nil:
-            frame.content = .alreadyDone
-        case .failure(let failure):
-            frame.content = .failed(failure)
-        case .success(let image):
-            let started = DispatchTime.now()
-            do {
-                let faces = try detector.detectFaces(in: image)
-                frame.content = .detected(image, faces, seconds: started.secondsElapsed)
-            } catch {
-                frame.content = .failed(InputFailure(path: decoded.file, reason: "face detection failed: \(describe(error))"))
-            }
-        }
-        return frame
     }
 
     /// The next frame in order, waiting for it; nil after the last.
@@ -119,4 +99,60 @@ final class FrameStages {
 
     /// Stops both stages and waits for their threads.
     func finish() { detection.finish() }
+}
+
+/// Frames whose faces `VideoFaceDetector` has not yet made final, kept in order with the frames
+/// between them that need no detection (already done, unreadable).
+private struct HeldFrames {
+    private var frames: [FrameStages.Frame] = []
+    /// Frames waiting for their faces, oldest first: position in `frames`, image, detection seconds.
+    private var waiting: [(position: Int, image: Image, seconds: Double)] = []
+
+    /// Adds the next decoded frame, detecting faces in it when it has an image.
+    mutating func append(_ decoded: FrameStages.Decoded, detector: VideoFaceDetector) {
+        var frame = FrameStages.Frame(index: decoded.index, file: decoded.file, timeSeconds: decoded.timeSeconds, content: .alreadyDone)
+        switch (decoded.streamFailure, decoded.image) {
+        case (let reason?, _):
+            frame.content = .streamFailed(reason)
+        case (nil, nil):
+            frame.content = .alreadyDone
+        case (nil, .failure(let failure)?):
+            frame.content = .failed(failure)
+        case (nil, .success(let image)?):
+            let started = DispatchTime.now()
+            do {
+                let final = try detector.push(image)
+                frames.append(frame)
+                waiting.append((frames.count - 1, image, started.secondsElapsed))
+                settle(final)
+                return
+            } catch {
+                frame.content = .failed(InputFailure(path: decoded.file, reason: "face detection failed: \(describe(error))"))
+            }
+        }
+        frames.append(frame)
+    }
+
+    /// Hands the detector's remaining frames to the frames still waiting (end of input).
+    mutating func flush(_ detector: VideoFaceDetector) {
+        settle(detector.flush())
+    }
+
+    /// The frames at the front that are final, in order.
+    mutating func takeFinal() -> [FrameStages.Frame] {
+        let firstWaiting = waiting.first?.position ?? frames.count
+        let ready = Array(frames[..<firstWaiting])
+        frames.removeFirst(firstWaiting)
+        waiting = waiting.map { ($0.position - firstWaiting, $0.image, $0.seconds) }
+        return ready
+    }
+
+    /// Gives the oldest waiting frames their final faces.
+    private mutating func settle(_ final: [[DetectedFace]]) {
+        precondition(final.count <= waiting.count, "VideoFaceDetector returned more frames than it was given")
+        for faces in final {
+            let item = waiting.removeFirst()
+            frames[item.position].content = .detected(item.image, faces, seconds: item.seconds)
+        }
+    }
 }
