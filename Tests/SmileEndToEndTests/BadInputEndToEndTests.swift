@@ -30,8 +30,8 @@ final class BadInputEndToEndTests: XCTestCase {
         for line in errors where !line.contains("symlink loop") { XCTAssertFalse(line.hasSuffix(": "), "each error has a reason: \(line)") }
 
         let rows = EndToEnd.parseCSV(try String(contentsOf: out.appendingPathComponent("faces.csv"), encoding: .utf8))
-        XCTAssertEqual(rows.first, ["image", "face", "x", "y", "w", "h", "p_smile", "smiling"])
-        XCTAssertTrue(rows.allSatisfy { $0.count == 8 }, "every row has 8 fields: \(rows)")
+        XCTAssertEqual(rows.first, ["image", "face", "x", "y", "w", "h", "p_smile", "smiling", "angle"])
+        XCTAssertTrue(rows.allSatisfy { $0.count == 9 }, "every row has 9 fields: \(rows)")
         let good = entries.filter(\.isGood)
         XCTAssertEqual(Set(rows.dropFirst().map { $0[0] }), Set(good.map { corpus.appendingPathComponent($0.name).path }),
                        "every good input, and only those, is in the table")

@@ -106,7 +106,9 @@ public struct AnnotateJob {
     static func records(fromRows rows: [[String]], source: String) throws -> [FacesTable.ImageRecord] {
         var order: [String] = [], grouped: [String: [[String]]] = [:]
         for row in rows {
-            guard row.count == 8 else { throw OutputError(path: source, reason: "cannot resume: a row has \(row.count) fields, not 8") }
+            guard row.count == FacesTable.columns.count else {
+                throw OutputError(path: source, reason: "cannot resume: a row has \(row.count) fields, not \(FacesTable.columns.count)")
+            }
             if grouped[row[0]] == nil { order.append(row[0]) }
             grouped[row[0], default: []].append(row)
         }
