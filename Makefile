@@ -5,7 +5,7 @@ APT_PACKAGES := libopencv-dev opencv-data libopenblas-dev libhdf5-dev pkg-config
 SWIFT_BUILD_FLAGS := -c release
 BIN := .build/release/smile
 
-.PHONY: all deps build demo test test-data test-asan clean
+.PHONY: all deps build demo test test-data test-asan test-tsan clean
 
 all: demo
 
@@ -42,5 +42,12 @@ test-asan: deps
 	ASAN_OPTIONS=detect_leaks=0 swift test --sanitize=address --scratch-path .build-asan \
 	  --filter 'SafeTensorsCorruptTests|ModelFileTests|DecodeErrorTests|ResumableOutputTests|OutputTableTests|BadInputEndToEndTests'
 
+## ThreadSanitizer over the tests that run code on several threads: the crop bank's parallel
+## decode and the batch prefetch (ThreadedLoadingTests), and the signal handling and stop request
+## of the binary, itself built with TSan, stopped mid-run (InterruptionEndToEndTests).
+test-tsan: deps
+	TSAN_OPTIONS=halt_on_error=1 swift test --sanitize=thread --scratch-path .build-tsan \
+	  --filter 'ThreadedLoadingTests|InterruptionEndToEndTests'
+
 clean:
-	rm -rf .build out
+	rm -rf .build .build-asan .build-tsan out

@@ -461,6 +461,20 @@ int cvs_draw_rectangle(uint8_t *pixels, int width, int height, int channels,
     });
 }
 
+int cvs_draw_polygon(uint8_t *pixels, int width, int height, int channels,
+                     const int *xy, int count, uint8_t b, uint8_t g, uint8_t r, int thickness) {
+    if (!validImage(pixels, width, height, channels) || !xy || count < 2)
+        return fail(CVS_E_INVALID, "polygon: invalid image or fewer than 2 points");
+    return guarded("polygon", [&]() -> int {
+        cv::Mat img = wrap(pixels, width, height, channels);
+        cv::Scalar color = channels == 3 ? cv::Scalar(b, g, r) : cv::Scalar(0.114 * b + 0.587 * g + 0.299 * r);
+        std::vector<cv::Point> points;
+        for (int i = 0; i < count; i++) points.emplace_back(xy[2 * i], xy[2 * i + 1]);
+        cv::polylines(img, points, true, color, std::max(thickness, 1), cv::LINE_AA);
+        return CVS_OK;
+    });
+}
+
 int cvs_draw_label(uint8_t *pixels, int width, int height, int channels,
                    const char *text, int x, int y, uint8_t b, uint8_t g, uint8_t r, double scale) {
     if (!validImage(pixels, width, height, channels) || !text || !(scale > 0))

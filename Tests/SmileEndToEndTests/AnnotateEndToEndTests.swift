@@ -20,10 +20,11 @@ final class AnnotateEndToEndTests: XCTestCase {
         XCTAssertEqual(result.err.components(separatedBy: "error:").count - 1, 1, "only the broken file is an error: \(result.err)")
 
         let rows = EndToEnd.parseCSV(try String(contentsOf: out.appendingPathComponent("faces.csv"), encoding: .utf8))
-        XCTAssertEqual(rows.first, ["image", "face", "x", "y", "w", "h", "p_smile", "smiling"])
+        XCTAssertEqual(rows.first, ["image", "face", "x", "y", "w", "h", "p_smile", "smiling", "angle"])
         XCTAssertEqual(rows.count, 3, "one face in each of the two good photos: \(rows)")
         for row in rows.dropFirst() {
-            XCTAssertEqual(row.count, 8)
+            XCTAssertEqual(row.count, 9)
+            XCTAssertEqual(row[8], "0", "an upright face without --angles")
             let (x, y, w) = (Int(row[2])!, Int(row[3])!, Int(row[4])!)
             XCTAssertEqual(x, 177, accuracy: 8)
             XCTAssertEqual(y, 67, accuracy: 8)

@@ -13,9 +13,13 @@ final class OutputTableTests: XCTestCase {
     func testFacesRows() {
         let faces = [FaceResult(box: Rect(x: 1, y: 2, width: 30, height: 31), smileProbability: 0.91234, isSmiling: true),
                      FaceResult(box: Rect(x: 5, y: 6, width: 7, height: 8), smileProbability: 0.1, isSmiling: false)]
-        XCTAssertEqual(FacesTable.header, "image,face,x,y,w,h,p_smile,smiling\n")
-        XCTAssertEqual(FacesTable.rows(image: "p,1.jpg", faces: faces), "\"p,1.jpg\",0,1,2,30,31,0.9123,1\n\"p,1.jpg\",1,5,6,7,8,0.1000,0\n")
-        XCTAssertEqual(FacesTable.rows(image: "none.jpg", faces: []), "none.jpg,,,,,,,\n", "a photo without a face still has a row")
+        XCTAssertEqual(FacesTable.header, "image,face,x,y,w,h,p_smile,smiling,angle\n")
+        XCTAssertEqual(FacesTable.rows(image: "p,1.jpg", faces: faces), "\"p,1.jpg\",0,1,2,30,31,0.9123,1,0\n\"p,1.jpg\",1,5,6,7,8,0.1000,0,0\n")
+        XCTAssertEqual(FacesTable.rows(image: "none.jpg", faces: []), "none.jpg,,,,,,,,\n", "a photo without a face still has a row")
+        var tilted = faces[0]
+        tilted.angle = -28.66
+        XCTAssertEqual(FacesTable.rows(image: "t.jpg", faces: [tilted]), "t.jpg,0,1,2,30,31,0.9123,1,-28.7\n", "a tilted face's angle")
+        XCTAssertEqual(FacesTable.ImageRecord(image: "t.jpg", faces: [tilted]).faces.first?.angle, -28.7, "JSON rounds as the CSV does")
     }
 
     func testFramesRowsKeepEmptyFrames() {

@@ -12,6 +12,19 @@ final class DrawingTests: XCTestCase {
         XCTAssertEqual(img[35, 25, 1], 0)          // outside untouched
     }
 
+    func testPolygonOutline() {
+        var img = Image(width: 40, height: 40, channels: 3)
+        // A diamond: its edges pass through (10, 10) and (30, 30), its corners' bounding box is untouched inside.
+        img.drawPolygon([(x: 20, y: 0), (x: 40, y: 20), (x: 20, y: 40), (x: 0, y: 20)], color: (b: 255, g: 0, r: 0), thickness: 1)
+        XCTAssertGreaterThan(img[10, 10, 0], 100)   // on the top-left edge, blue
+        XCTAssertGreaterThan(img[30, 30, 0], 100)   // on the closing (bottom-right) edge
+        XCTAssertEqual(img[20, 20, 0], 0)           // centre untouched
+        XCTAssertEqual(img[2, 2, 0], 0)             // outside untouched
+        var gray = Image(width: 10, height: 10, channels: 1)
+        gray.drawPolygon([(x: 0, y: 5), (x: 9, y: 5)], color: (b: 255, g: 255, r: 255), thickness: 1)
+        XCTAssertGreaterThan(gray[4, 5, 0], 200)    // a two-point polygon is a line (anti-aliased)
+    }
+
     func testLabelIsClampedInside() {
         var img = Image(width: 100, height: 50, channels: 3)
         img.drawLabel("smile 0.93", at: (x: 1000, y: 1000), color: (b: 0, g: 200, r: 255), scale: 0.5)

@@ -131,6 +131,14 @@ int cvs_draw_rectangle(uint8_t *pixels, int width, int height, int channels,
                        uint8_t b, uint8_t g, uint8_t r, int thickness);
 
 /**
+ * Draws a closed polygon outline through the `count` points (x0, y0, x1, y1, ...) of `xy`, in BGR
+ * colour (gray images get its luminance); for boxes turned by a face's tilt.
+ */
+int cvs_draw_polygon(uint8_t *pixels, int width, int height, int channels,
+                     const int *xy, int count,
+                     uint8_t b, uint8_t g, uint8_t r, int thickness);
+
+/**
  * Draws a text label on a filled box of colour (b, g, r), with black or white
  * text, whichever reads better. (x, y) is the bottom-left of the box; the box
  * is moved inside the image when it would stick out.

@@ -62,3 +62,17 @@ extension DetectionGeometry {
         return image.warpedAffine(m, width: width, height: height)
     }
 }
+
+extension DetectionGeometry {
+    /// The corners (top-left, top-right, bottom-right, bottom-left of the upright face) of `rect` turned
+    /// by `angle` degrees (counter-clockwise on screen) about its centre: the outline of a tilted face.
+    /// With angle 0 they are the pixel corners `cv::rectangle` draws for `rect`.
+    public static func tiltedCorners(of rect: Rect, angle: Double) -> [(x: Double, y: Double)] {
+        let centre = (x: Double(rect.x) + Double(rect.width - 1) / 2, y: Double(rect.y) + Double(rect.height - 1) / 2)
+        let half = (x: Double(rect.width - 1) / 2, y: Double(rect.height - 1) / 2)
+        let map = AffineMap(Image.rotationMatrix(center: centre, degrees: angle))
+        return [(-half.x, -half.y), (half.x, -half.y), (half.x, half.y), (-half.x, half.y)].map {
+            map.apply((x: centre.x + $0.0, y: centre.y + $0.1))
+        }
+    }
+}

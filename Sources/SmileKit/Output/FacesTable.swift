@@ -1,21 +1,28 @@
 import SmileVision
 import Foundation
 
-/// The faces table of `smile annotate`: `image,face,x,y,w,h,p_smile,smiling`, one row per face.
+/// The faces table of `smile annotate`: `image,face,x,y,w,h,p_smile,smiling,angle`, one row per face.
 ///
 /// A photo with no face gets one row with the face columns empty, so every processed photo
-/// appears (which is also how `--resume` knows a photo is done).
+/// appears (which is also how `--resume` knows a photo is done). `angle` is the face's tilt in
+/// degrees (counter-clockwise positive, 0 upright; `--angles` finds tilted faces); it comes last so
+/// the older columns keep their positions.
 public enum FacesTable {
+    /// The column names, in order.
+    public static let columns = ["image", "face", "x", "y", "w", "h", "p_smile", "smiling", "angle"]
     /// The CSV header line.
-    public static let header = CSVFormat.row(["image", "face", "x", "y", "w", "h", "p_smile", "smiling"])
+    public static let header = CSVFormat.row(columns)
 
     /// CSV rows for one image's faces (one row with empty face columns when no face was found).
     public static func rows(image: String, faces: [FaceResult]) -> String {
-        guard !faces.isEmpty else { return CSVFormat.row([image] + Array(repeating: "", count: 7)) }
+        guard !faces.isEmpty else { return CSVFormat.row([image] + Array(repeating: "", count: columns.count - 1)) }
         return faces.enumerated().map { index, face in
-            CSVFormat.row([image, String(index)] + boxFields(face))
+            CSVFormat.row([image, String(index)] + boxFields(face) + [angleField(face.angle)])
         }.joined()
     }
+
+    /// An angle in degrees with one decimal ("0" for upright).
+    static func angleField(_ angle: Double) -> String { angle == 0 ? "0" : String(format: "%.1f", angle) }
 
     /// The `x,y,w,h,p_smile,smiling` fields of one face.
     static func boxFields(_ face: FaceResult) -> [String] {
@@ -23,25 +30,27 @@ public enum FacesTable {
          String(format: "%.4f", face.smileProbability), face.isSmiling ? "1" : "0"]
     }
 
-    /// One JSON object per image: `{"image": ..., "faces": [{"face", "x", "y", "w", "h", "p_smile", "smiling"}]}`.
+    /// One JSON object per image: `{"image": ..., "faces": [{"face", "x", "y", "w", "h", "p_smile", "smiling", "angle"}]}`.
     public struct ImageRecord: Codable, Equatable {
         public struct Face: Codable, Equatable {
             public var face: Int, x: Int, y: Int, w: Int, h: Int
             public var p_smile: Double
             public var smiling: Bool
+            /// Tilt in degrees, one decimal, as in the CSV.
+            public var angle: Double
         }
         public var image: String
         public var faces: [Face]
 
-        /// The record of one image from its faces-table rows (`[image, face, x, y, w, h, p_smile, smiling]`;
+        /// The record of one image from its faces-table rows (`[image, face, x, y, w, h, p_smile, smiling, angle]`;
         /// a row with an empty face column stands for no face). Nil if a row is malformed.
         init?(image: String, rows: [[String]]) {
             self.image = image
             var faces: [Face] = []
-            for row in rows where row.count == 8 && !row[1].isEmpty {
-                guard let face = Int(row[1]), let x = Int(row[2]), let y = Int(row[3]), let w = Int(row[4]), let h = Int(row[5]),
-                      let p = Double(row[6]) else { return nil }
-                faces.append(Face(face: face, x: x, y: y, w: w, h: h, p_smile: p, smiling: row[7] == "1"))
+            for row in rows where !row[1].isEmpty {
+                guard row.count == FacesTable.columns.count, let face = Int(row[1]), let x = Int(row[2]), let y = Int(row[3]),
+                      let w = Int(row[4]), let h = Int(row[5]), let p = Double(row[6]), let angle = Double(row[8]) else { return nil }
+                faces.append(Face(face: face, x: x, y: y, w: w, h: h, p_smile: p, smiling: row[7] == "1", angle: angle))
             }
             self.faces = faces
         }
@@ -50,7 +59,8 @@ public enum FacesTable {
             self.image = image
             self.faces = faces.enumerated().map { index, face in
                 Face(face: index, x: face.box.x, y: face.box.y, w: face.box.width, h: face.box.height,
-                     p_smile: (Double(face.smileProbability) * 10000).rounded() / 10000, smiling: face.isSmiling)
+                     p_smile: (Double(face.smileProbability) * 10000).rounded() / 10000, smiling: face.isSmiling,
+                     angle: (face.angle * 10).rounded() / 10)
             }
         }
     }
@@ -79,12 +89,9 @@ public enum FramesTable {
             let track = tracks.flatMap { index < $0.count ? $0[index] : nil }
             return CSVFormat.row(lead + [String(index)] + FacesTable.boxFields(face)
                                  + [track.map { String($0.track) } ?? "", track.map { String(format: "%.4f", $0.smoothedProbability) } ?? "",
-                                    angleField(face.angle)])
+                                    FacesTable.angleField(face.angle)])
         }.joined()
     }
-
-    /// An angle in degrees with one decimal ("0" for upright).
-    static func angleField(_ angle: Double) -> String { angle == 0 ? "0" : String(format: "%.1f", angle) }
 }
 
 extension FramesTable {

@@ -87,11 +87,14 @@ public struct OutputError: Error, CustomStringConvertible {
 
 /// Writes `data` to `url` through a temporary file in the same directory and a rename, so a
 /// reader never sees a half-written file and an old file survives a failed write.
+///
+/// The temporary file is `.NAME.PID.tmp`; one left by a killed run is removed by the next run
+/// writing there (`StaleTemporaryFiles`).
 public func writeAtomically(_ data: Data, to url: URL) throws {
     let directory = url.deletingLastPathComponent()
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let temporary = directory.appendingPathComponent(StaleTemporaryFiles.temporaryName(for: url.lastPathComponent, pid: getpid()))
         try data.write(to: temporary)
         if rename(temporary.path, url.path) != 0 {
             let reason = String(cString: strerror(errno))

@@ -40,7 +40,8 @@ public struct AnnotateJob {
     /// Processes every input, reporting each bad one on `console` and going on with the rest.
     ///
     /// Stops after the current photo once `stop` is set. Throws `OutputError` when an output
-    /// cannot be written or would land on an input.
+    /// cannot be written or would land on an input. Temporary files a killed run left in the
+    /// output directories are removed first (`StaleTemporaryFiles`).
     public func run(pipeline: SmilePipeline, console: RunConsole, stop: StopRequest = StopRequest()) throws -> Summary {
         let csvURL = csvFile ?? outputDirectory.appendingPathComponent("faces.csv")
         try OutputSafety.checkOutputDirectory(outputDirectory, inputs: inputs, option: "--out", force: force)
@@ -48,6 +49,9 @@ public struct AnnotateJob {
         let inputPaths = Set(items.map { OutputSafety.resolvedPath($0.path) })
         try OutputSafety.checkOutputFile(csvURL, inputFiles: inputPaths, option: "the CSV file")
         if let jsonFile { try OutputSafety.checkOutputFile(jsonFile, inputFiles: inputPaths, option: "the JSON file") }
+        StaleTemporaryFiles.clean(recursive: [outputDirectory],
+                                  flat: [csvURL.deletingLastPathComponent()] + (jsonFile.map { [$0.deletingLastPathComponent()] } ?? []),
+                                  console: console)
         var summary = Summary()
         missing.forEach { summary.failures.append($0); console.failed($0) }
         let (csv, previousRows) = resume ? try RowFile.resuming(url: csvURL, header: FacesTable.header)
@@ -102,7 +106,9 @@ public struct AnnotateJob {
     static func records(fromRows rows: [[String]], source: String) throws -> [FacesTable.ImageRecord] {
         var order: [String] = [], grouped: [String: [[String]]] = [:]
         for row in rows {
-            guard row.count == 8 else { throw OutputError(path: source, reason: "cannot resume: a row has \(row.count) fields, not 8") }
+            guard row.count == FacesTable.columns.count else {
+                throw OutputError(path: source, reason: "cannot resume: a row has \(row.count) fields, not \(FacesTable.columns.count)")
+            }
             if grouped[row[0]] == nil { order.append(row[0]) }
             grouped[row[0], default: []].append(row)
         }

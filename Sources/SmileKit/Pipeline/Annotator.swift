@@ -8,15 +8,26 @@ public enum Annotator {
     public static let notSmilingColour: (b: UInt8, g: UInt8, r: UInt8) = (30, 90, 230)
 
     /// The image with a box per face, coloured by class and labelled "smile 0.93" / "no smile 0.12".
+    ///
+    /// A tilted face's box is turned by its angle (the face's own outline); the label sits above
+    /// the box's highest point.
     public static func annotate(_ image: Image, faces: [FaceResult]) -> Image {
         var canvas = image.bgr()
         let thickness = max(2, min(canvas.width, canvas.height) / 300)
         let scale = max(0.4, Double(min(canvas.width, canvas.height)) / 1000)
         for face in faces {
             let colour = face.isSmiling ? smilingColour : notSmilingColour
-            canvas.drawRectangle(face.box, color: colour, thickness: thickness)
+            var top = (x: face.box.x, y: face.box.y)
+            if face.angle == 0 {
+                canvas.drawRectangle(face.box, color: colour, thickness: thickness)
+            } else {
+                let corners = DetectionGeometry.tiltedCorners(of: face.box, angle: face.angle)
+                    .map { (x: Int($0.x.rounded()), y: Int($0.y.rounded())) }
+                canvas.drawPolygon(corners, color: colour, thickness: thickness)
+                top = (x: corners.map(\.x).min()!, y: corners.map(\.y).min()!)
+            }
             let label = "\(face.isSmiling ? "smile" : "no smile") \(formatProbability(face.smileProbability))"
-            canvas.drawLabel(label, at: (x: face.box.x, y: face.box.y - thickness), color: colour, scale: scale)
+            canvas.drawLabel(label, at: (x: top.x, y: top.y - thickness), color: colour, scale: scale)
         }
         return canvas
     }

@@ -50,6 +50,7 @@ public struct FramesJob {
     /// writes the rows, in frame order. Each frame's rows go out in one write, so a frame is either
     /// wholly in the CSV or not at all; `resume` relies on that. Stops after the current frames
     /// once `stop` is set.
+    /// Temporary files a killed run left in the output directories are removed first (`StaleTemporaryFiles`).
     public func run(pipeline: SmilePipeline, console: RunConsole, stop: StopRequest = StopRequest()) throws -> Summary {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
@@ -59,6 +60,8 @@ public struct FramesJob {
             try OutputSafety.checkOutputDirectory(annotateDirectory, inputs: [source], option: "--annotate", force: force)
         }
         if !isDirectory.boolValue { try OutputSafety.checkOutputFile(csvFile, inputFiles: [OutputSafety.resolvedPath(source)], option: "the CSV file") }
+        StaleTemporaryFiles.clean(recursive: [], flat: [csvFile.deletingLastPathComponent()] + (annotateDirectory.map { [$0] } ?? []),
+                                  console: console)
         let (csv, previousRows) = resume ? try RowFile.resuming(url: csvFile, header: FramesTable.header)
                                          : (try RowFile(url: csvFile, header: FramesTable.header), [])
         let tracks = TrackingSession(options: tracking, threshold: pipeline.threshold)

@@ -9,9 +9,11 @@ struct AnnotateCommand: ParsableCommand {
         abstract: "Draw a labelled box on every face in photos and write a faces table.",
         discussion: """
         Each photo is copied into --out with a box per face (green: smiling, orange: not) and \
-        its p(smile). Directories are searched recursively. Inputs are never overwritten. The \
-        faces table has one row per face: image,face,x,y,w,h,p_smile,smiling (a photo with no \
-        face gets one row with the face columns empty). Ctrl-C or SIGTERM stops after the \
+        its p(smile); a tilted face (found with --angles) gets a box turned by its tilt. \
+        Directories are searched recursively. Inputs are never overwritten. The faces table has \
+        one row per face: image,face,x,y,w,h,p_smile,smiling,angle (angle: the tilt in degrees, \
+        counter-clockwise positive; a photo with no face gets one row with the face columns \
+        empty). Ctrl-C or SIGTERM stops after the \
         current photo, keeping every finished row; --resume continues from there.
 
         Examples:

@@ -21,7 +21,9 @@ struct DetectionOptions: ParsableArguments {
                                + "Off by default: on voc_boxes it found 1 more face of 43 at about 4x the detection time and many more false faces.", valueName: "factor"))
     var upsample: Double = 1
 
-    @Option(help: ArgumentHelp("Face tilts to look for with rotated passes, in degrees counter-clockwise, comma-separated "
+    // Unconditional: the value often starts with a minus sign (`--angles -20,20`), which would otherwise read as an option.
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Face tilts to look for with rotated passes, in degrees counter-clockwise, comma-separated "
                                + "(e.g. -40,-20,20,40; empty: off). Tilted faces are turned upright before classification. "
                                + "Off by default: on voc_boxes +-20 found 1 more face of 43 at about 3x the detection time (+-20,+-40: 6x).", valueName: "degrees"))
     var angles: AngleList = AngleList([])
