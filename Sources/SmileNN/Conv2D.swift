@@ -3,7 +3,8 @@
 /// Input `[N, inputChannels, H, W]`, output `[N, outputChannels, H + 2p - k + 1, W + 2p - k + 1]`.
 /// Weights `[outputChannels, inputChannels, k, k]` (used as an `[out, in*k*k]` matrix), bias `[outputChannels]`.
 /// Small feature maps are unfolded several images at a time so each GEMM has enough columns.
-/// At inference an optional ReLU is fused into the bias pass (`fusedReLU`).
+/// At inference an optional ReLU is fused into the bias pass (`fusedReLU`), and 3x3 pad-1 convolutions
+/// use Winograd F(2x2, 3x3) (`WinogradConvolution`) when `algorithm` allows and it pays off.
 public final class Conv2D: Layer {
     public let name: String
     public let inputChannels: Int
@@ -16,6 +17,8 @@ public final class Conv2D: Layer {
     public let bias: Parameter?
     /// Applies `max(0, ·)` after the bias (for folded inference stacks; backward does not support it).
     public var fusedReLU = false
+    /// How inference forward passes are computed; training always uses im2col.
+    public var algorithm: ConvolutionAlgorithm = .auto
     /// When false, `backward` only accumulates parameter gradients and returns an unspecified tensor.
     var needsInputGradient = true
 
@@ -28,6 +31,7 @@ public final class Conv2D: Layer {
     private var colGradient: [Float] = []
     private var scratch: [Float] = []
     private var cachedInput: Tensor?
+    private lazy var winograd = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels)
 
     /// A convolution with He-normal weights (std `sqrt(2 / (in * k * k))`) and zero bias.
     public init(
@@ -70,6 +74,18 @@ public final class Conv2D: Layer {
         (height + 2 * padding - kernelSize + 1, width + 2 * padding - kernelSize + 1)
     }
 
+    /// Whether an inference forward pass on `[batch, inputChannels, height, width]` runs Winograd.
+    public func usesWinograd(batch: Int, height: Int, width: Int) -> Bool {
+        guard kernelSize == 3 && padding == 1 else { return false }
+        switch algorithm {
+        case .im2col: return false
+        case .winograd: return true
+        case .auto:
+            return WinogradConvolution.isWorthwhile(
+                inputChannels: inputChannels, outputChannels: outputChannels, batch: batch, height: height, width: width)
+        }
+    }
+
     private func groupSize(plane: Int, batch: Int) -> Int {
         min(batch, max(1, Conv2D.targetColumns / plane))
     }
@@ -81,6 +97,11 @@ public final class Conv2D: Layer {
         let n = input.shape[0], h = input.shape[2], w = input.shape[3]
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "\(name): input \(h)x\(w) too small")
+        if !training && usesWinograd(batch: n, height: h, width: w) {
+            winograd.forward(input, weight: weight, bias: bias, fusedReLU: fusedReLU, into: &output)
+            cachedInput = nil
+            return output
+        }
         let cin = inputChannels, cout = outputChannels, k = kernelSize, pad = padding
         let plane = oh * ow, kk = cin * k * k
         let g = groupSize(plane: plane, batch: n)

@@ -17,6 +17,6 @@ struct Smile: ParsableCommand {
           smile model info models/smile-default.safetensors
         """,
         subcommands: [AnnotateCommand.self, FramesCommand.self, EvalCommand.self, EvalDetectionCommand.self, ZoomCommand.self,
-                      DatasetCommand.self, TrainCommand.self, ModelCommand.self, ImportKerasCommand.self]
+                      DatasetCommand.self, TrainCommand.self, ModelCommand.self, ImportKerasCommand.self, BenchCommand.self]
     )
 }

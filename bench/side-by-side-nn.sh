@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# VGG-19 conv base, one thread: TensorFlow (Keras VGG19 include_top=False) next to `smile bench nn`.
+#
+#   bench/side-by-side-nn.sh [SIZES] [BATCHES] [REPEATS]      (defaults: 64x64,218x178  1,32  10)
+#
+# Runs by hand, not in CI. $TF_PYTHON is a python with tensorflow(-cpu) (default /work/tfvenv/bin/python).
+# Both sides run on one thread and are pinned to one core ($CORE, default 0) with taskset so neither
+# migrates between cores. Prints our ms / their ms per image for each case and convolution algorithm
+# (below 1 means smile is faster); the whole-network rows (conv base + head) are printed for reference.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes="${1:-64x64,218x178}"; batches="${2:-1,32}"; repeats="${3:-10}"
+python="${TF_PYTHON:-/work/tfvenv/bin/python}"
+core="${CORE:-0}"
+bin=.build/release/smile
+[ -x "$bin" ] || swift build -c release --product smile
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+pin=(); command -v taskset >/dev/null && pin=(taskset -c "$core")
+uptime
+echo "== TensorFlow"
+"${pin[@]}" "$python" bench/side-by-side-nn.py --sizes "$sizes" --batches "$batches" --repeats "$repeats" --csv "$work/tf.csv"
+echo "== smile"
+"${pin[@]}" "$bin" bench nn --widths 1 --channels 3 --sizes "$sizes" --batches "$batches" --threads 1 \
+  --conv im2col,winograd,auto --parts base,net --repeats "$repeats" --csv "$work/smile.csv"
+echo "== ratio, ms per image (smile / TensorFlow)"
+awk -F, '
+  NR == FNR { if (FNR > 1) tf[$1 "," $2] = $6; next }
+  FNR == 1 { next }
+  { key = $3 "," $4; if (!(key in tf)) next
+    printf "%-10s batch %3s  %-8s %-4s  smile %8.2f  tf %8.2f  ratio %.2f\n", $3, $4, $6, $7, $10, tf[key], $10 / tf[key] }
+' "$work/tf.csv" "$work/smile.csv"
+uptime
