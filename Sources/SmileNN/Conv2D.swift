@@ -31,7 +31,8 @@ public final class Conv2D: Layer {
     private var colGradient: [Float] = []
     private var scratch: [Float] = []
     private var cachedInput: Tensor?
-    private lazy var winograd = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels)
+    private lazy var winograd2 = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, tile: .f2x2)
+    private lazy var winograd4 = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, tile: .f4x4)
 
     /// A convolution with He-normal weights (std `sqrt(2 / (in * k * k))`) and zero bias.
     public init(
@@ -74,16 +75,22 @@ public final class Conv2D: Layer {
         (height + 2 * padding - kernelSize + 1, width + 2 * padding - kernelSize + 1)
     }
 
-    /// Whether an inference forward pass on `[batch, inputChannels, height, width]` runs Winograd.
-    public func usesWinograd(batch: Int, height: Int, width: Int) -> Bool {
-        guard kernelSize == 3 && padding == 1 else { return false }
+    /// The Winograd variant an inference forward pass on `[batch, inputChannels, height, width]` runs, or nil for im2col.
+    public func winogradTile(batch: Int, height: Int, width: Int) -> WinogradTile? {
+        guard kernelSize == 3 && padding == 1 else { return nil }
         switch algorithm {
-        case .im2col: return false
-        case .winograd: return true
+        case .im2col: return nil
+        case .winograd: return .f2x2
+        case .winograd4x4: return .f4x4
         case .auto:
-            return WinogradConvolution.isWorthwhile(
+            return WinogradConvolution.choice(
                 inputChannels: inputChannels, outputChannels: outputChannels, batch: batch, height: height, width: width)
         }
+    }
+
+    /// Whether an inference forward pass on `[batch, inputChannels, height, width]` runs Winograd.
+    public func usesWinograd(batch: Int, height: Int, width: Int) -> Bool {
+        winogradTile(batch: batch, height: height, width: width) != nil
     }
 
     private func groupSize(plane: Int, batch: Int) -> Int {
@@ -97,8 +104,8 @@ public final class Conv2D: Layer {
         let n = input.shape[0], h = input.shape[2], w = input.shape[3]
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "\(name): input \(h)x\(w) too small")
-        if !training && usesWinograd(batch: n, height: h, width: w) {
-            winograd.forward(input, weight: weight, bias: bias, fusedReLU: fusedReLU, into: &output)
+        if !training, let tile = winogradTile(batch: n, height: h, width: w) {
+            (tile == .f2x2 ? winograd2 : winograd4).forward(input, weight: weight, bias: bias, fusedReLU: fusedReLU, into: &output)
             cachedInput = nil
             return output
         }

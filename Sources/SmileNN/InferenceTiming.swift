@@ -21,7 +21,7 @@ public struct LayerTiming: Sendable {
     public var name: String
     /// Output shape for the timed input.
     public var outputShape: [Int]
-    /// "winograd", "im2col", or "" for layers that are not convolutions.
+    /// "wino2x2", "wino4x4", "im2col", or "" for layers that are not convolutions.
     public var path: String
     /// Multiply-adds times two of the layer as a direct convolution / matrix product (0 for cheap layers).
     public var flops: Double
@@ -30,11 +30,23 @@ public struct LayerTiming: Sendable {
 
 /// Timing of `Sequential` inference passes (`predictLogits`: folded batch-norm, fused ReLU, no dropout).
 public enum InferenceTiming {
-    /// Monotonic clock in milliseconds.
+    /// What the timings measure.
+    public enum Clock: String, Sendable, CaseIterable {
+        /// Elapsed (monotonic) time.
+        case wall
+        /// CPU time of the whole process (all threads): on a busy machine it leaves out time spent waiting
+        /// for a core, though not the slowdown from shared caches and memory bandwidth.
+        case cpu
+    }
+
+    /// The clock `time` and `timeLayers` use.
+    nonisolated(unsafe) public static var clock = Clock.wall
+
+    /// The current reading of `clock` in milliseconds.
     @inline(__always)
     public static func nowMilliseconds() -> Double {
         var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
+        clock_gettime(clock == .wall ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID, &t)
         return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) * 1e-6
     }
 
@@ -73,7 +85,11 @@ public enum InferenceTiming {
             var path = "", flops = 0.0
             if let conv = layer as? Conv2D {
                 let x = inputs[i], y = shapes[i]
-                path = conv.usesWinograd(batch: x[0], height: x[2], width: x[3]) ? "winograd" : "im2col"
+                switch conv.winogradTile(batch: x[0], height: x[2], width: x[3]) {
+                case .f2x2?: path = "wino2x2"
+                case .f4x4?: path = "wino4x4"
+                case nil: path = "im2col"
+                }
                 flops = 2 * Double(y.reduce(1, *)) * Double(conv.inputChannels * conv.kernelSize * conv.kernelSize)
             } else if let dense = layer as? Dense {
                 flops = 2 * Double(shapes[i][0]) * Double(dense.inputs * dense.outputs)

@@ -1,60 +1,76 @@
-/// Inference convolution by Winograd F(2x2, 3x3): 3x3 kernel, stride 1, padding 1.
+/// The two Winograd variants: output tile 2x2 (16 positions) or 4x4 (36 positions).
+public enum WinogradTile: Sendable {
+    case f2x2, f4x4
+    /// Output tile side.
+    var m: Int { self == .f2x2 ? 2 : 4 }
+    /// Transformed positions per tile, `(m + 2)²`.
+    var positions: Int { (m + 2) * (m + 2) }
+}
+
+/// Inference convolution by Winograd F(2x2, 3x3) or F(4x4, 3x3): 3x3 kernel, stride 1, padding 1.
 ///
-/// Each 2x2 output tile costs 16 multiplications per (input, output) channel pair instead of 36: the input
-/// is cut into overlapping 4x4 tiles and transformed (`V = Bᵀ d B`), the 16 transformed positions are
+/// F(2x2): each 2x2 output tile costs 16 multiplications per (input, output) channel pair instead of 36: the
+/// input is cut into overlapping 4x4 tiles and transformed (`V = Bᵀ d B`), the 16 transformed positions are
 /// multiplied by the transformed weights with 16 OpenBLAS GEMMs (`M_ξ[out x tiles] = U_ξ[out x in] V_ξ[in x tiles]`),
 /// and the output transform (`Y = Aᵀ M A`) adds the bias and the optional ReLU. See `WinogradTransforms.swift`.
+/// F(4x4) likewise with 6x6 input tiles and 36 GEMMs (`WinogradTransforms4x4.swift`).
 ///
-/// Tiles of all images in the batch share the GEMMs; they are processed in chunks of whole tile rows
-/// (`chunkFloats` bounds the chunk's `V` and `M`), so batch 32 does not stream hundreds of megabytes.
+/// Tiles of all images in the batch share the GEMMs; they are processed in chunks of whole tile rows of
+/// at least `chunkTiles` tiles, so batch 32 does not stream hundreds of megabytes, while each GEMM still
+/// has enough columns to amortise OpenBLAS's packing of the weights (done on every call, and the cost
+/// that dominates when tiles are few).
 ///
 /// Weight cache: `U` is computed on first use and recomputed whenever the weight `Parameter`'s `version`
 /// differs from the version it was computed from. `Parameter.value` bumps `version` on every change, including
 /// the optimisers' in-place updates and `Sequential.load`, so no caller has to invalidate anything.
-/// Buffers (`U`, chunk `V` and `M`, scratch rows) are kept and reused across calls.
+/// `U` is kept per layer; the chunk buffers are the calling thread's `WinogradScratch`, shared by all layers.
 final class WinogradConvolution {
     let inputChannels: Int
     let outputChannels: Int
-    /// Default of `chunkFloats`.
-    static let defaultChunkFloats = 1 << 20
-    /// Upper bound on the floats of one chunk's `V` plus `M` (tile rows are grouped until it is reached).
-    var chunkFloats = WinogradConvolution.defaultChunkFloats
+    let tile: WinogradTile
+    /// Minimum tiles per chunk (whole tile rows are added until it is reached, or the batch is done).
+    var chunkTiles = 256
 
     private var transformed: [Float] = []
     private var transformedVersion: Int?
-    private var v: [Float] = []
-    private var m: [Float] = []
-    private var inputScratch: [Float] = []
-    private var outputScratch: [Float] = []
-    private var zeros: [Float] = []
 
-    init(inputChannels: Int, outputChannels: Int) {
+    init(inputChannels: Int, outputChannels: Int, tile: WinogradTile = .f2x2) {
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
+        self.tile = tile
     }
 
-    /// Whether Winograd beats im2col for this layer and input size on one core (by measurement with
-    /// `smile bench nn --per-layer`): the GEMMs need enough tiles to amortise the 16/9 larger weights,
-    /// and tiny channel counts (an RGB or grey first layer) leave the GEMMs too thin.
-    static func isWorthwhile(inputChannels: Int, outputChannels: Int, batch: Int, height: Int, width: Int) -> Bool {
-        let tiles = batch * ((height + 1) / 2) * ((width + 1) / 2)
-        return inputChannels >= 16 && outputChannels >= 16 && tiles >= 16
+    /// The variant that runs fastest for this layer and input on one core, or nil where im2col does.
+    ///
+    /// OpenBLAS packs the left-hand weight matrix on every GEMM call, so a layer costs roughly
+    /// `positions x in x out x (pack + 2 x columns / GEMM speed)`: im2col has 9 positions and `batch x H x W`
+    /// columns, F(2x2) 16 and a quarter of the columns, F(4x4) 36 and a sixteenth. With few output positions
+    /// (batch 1, 8x8 and 4x4 maps) packing dominates and im2col wins; from about 128 positions F(2x2), and from
+    /// 256 F(4x4) for layers of 256 or more input channels; with fewer channels F(4x4)'s larger transforms cost
+    /// more than its GEMMs save (thresholds measured with `smile bench nn --per-layer`, one core). Tiny channel
+    /// counts (an RGB or grey first layer) leave the Winograd GEMMs too thin.
+    static func choice(inputChannels: Int, outputChannels: Int, batch: Int, height: Int, width: Int) -> WinogradTile? {
+        let positions = batch * height * width
+        guard inputChannels >= 16 && outputChannels >= 16 && positions >= 128 else { return nil }
+        return inputChannels >= 256 && positions >= 256 ? .f4x4 : .f2x2
     }
 
     /// Tile rows per chunk for `tilesW` tiles per row.
     func rowsPerChunk(tilesW: Int, totalRows: Int) -> Int {
-        let perRow = 16 * (inputChannels + outputChannels) * tilesW
-        return max(1, min(totalRows, chunkFloats / perRow))
+        max(1, min(totalRows, (chunkTiles + tilesW - 1) / tilesW))
     }
 
     /// Recomputes `U` if `weight` changed since it was last transformed.
     private func prepareWeights(_ weight: Parameter) {
         if transformedVersion == weight.version && !transformed.isEmpty { return }
         precondition(weight.value.shape == [outputChannels, inputChannels, 3, 3], "Winograd needs [out, in, 3, 3] weights")
-        ensureCapacity(&transformed, 16 * outputChannels * inputChannels)
+        ensureCapacity(&transformed, tile.positions * outputChannels * inputChannels)
         weight.value.data.withUnsafeBufferPointer { w in
             transformed.withUnsafeMutableBufferPointer { u in
-                winogradTransformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, into: u.baseAddress!)
+                switch tile {
+                case .f2x2: winogradTransformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, into: u.baseAddress!)
+                case .f4x4: winograd4x4TransformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, into: u.baseAddress!)
+                }
             }
         }
         transformedVersion = weight.version
@@ -65,25 +81,27 @@ final class WinogradConvolution {
         prepareWeights(weight)
         let n = input.shape[0], h = input.shape[2], w = input.shape[3]
         let cin = inputChannels, cout = outputChannels
-        let tilesH = (h + 1) / 2, tilesW = (w + 1) / 2
+        let tm = tile.m, positions = tile.positions, tileKind = tile
+        let tilesH = (h + tm - 1) / tm, tilesW = (w + tm - 1) / tm
         let totalRows = n * tilesH
         let chunkRows = rowsPerChunk(tilesW: tilesW, totalRows: totalRows)
-        let chunkTiles = chunkRows * tilesW
-        ensureCapacity(&v, 16 * cin * chunkTiles)
-        ensureCapacity(&m, 16 * cout * chunkTiles)
-        ensureCapacity(&inputScratch, 4 * (2 * tilesW + 2))
-        ensureCapacity(&outputScratch, 4 * tilesW)
-        ensureCapacity(&zeros, w)
+        let tilesPerChunk = chunkRows * tilesW
+        let scratch = WinogradScratch.current
+        ensureCapacity(&scratch.v, positions * cin * tilesPerChunk)
+        ensureCapacity(&scratch.m, positions * cout * tilesPerChunk)
+        ensureCapacity(&scratch.input, (tm + 2) * (tm * tilesW + 2))
+        ensureCapacity(&scratch.output, 40 * tilesW)
+        if scratch.zeros.count < w { scratch.zeros = [Float](repeating: 0, count: w) }
         output.reuse(shape: [n, cout, h, w])
         let relu = fusedReLU
         input.data.withUnsafeBufferPointer { xb in
             output.data.withUnsafeMutableBufferPointer { yb in
                 transformed.withUnsafeBufferPointer { ub in
-                    v.withUnsafeMutableBufferPointer { vb in
-                        m.withUnsafeMutableBufferPointer { mb in
-                            inputScratch.withUnsafeMutableBufferPointer { isb in
-                                outputScratch.withUnsafeMutableBufferPointer { osb in
-                                    zeros.withUnsafeBufferPointer { zb in
+                    scratch.v.withUnsafeMutableBufferPointer { vb in
+                        scratch.m.withUnsafeMutableBufferPointer { mb in
+                            scratch.input.withUnsafeMutableBufferPointer { isb in
+                                scratch.output.withUnsafeMutableBufferPointer { osb in
+                                    scratch.zeros.withUnsafeBufferPointer { zb in
                                         withBias(bias) { bp in
                                             let x = xb.baseAddress!, y = yb.baseAddress!, u = ub.baseAddress!
                                             let vp = vb.baseAddress!, mp = mb.baseAddress!
@@ -91,20 +109,18 @@ final class WinogradConvolution {
                                             while first < totalRows {
                                                 let rows = min(chunkRows, totalRows - first)
                                                 let tiles = rows * tilesW
-                                                winogradTransformInput(
-                                                    x, channels: cin, height: h, width: w, tilesH: tilesH, tilesW: tilesW,
-                                                    firstRow: first, rows: rows, zeros: zb.baseAddress!,
-                                                    scratch: isb.baseAddress!, into: vp)
-                                                for xi in 0..<16 {
+                                                let transformInput = tileKind == .f2x2 ? winogradTransformInput : winograd4x4TransformInput
+                                                transformInput(
+                                                    x, cin, h, w, tilesH, tilesW, first, rows, zb.baseAddress!, isb.baseAddress!, vp)
+                                                for xi in 0..<positions {
                                                     gemm(
                                                         transposeA: false, transposeB: false, m: cout, n: tiles, k: cin,
                                                         a: u + xi * cout * cin, lda: cin, b: vp + xi * cin * tiles, ldb: tiles,
                                                         beta: 0, c: mp + xi * cout * tiles, ldc: tiles)
                                                 }
-                                                winogradTransformOutput(
-                                                    mp, channels: cout, height: h, width: w, tilesH: tilesH, tilesW: tilesW,
-                                                    firstRow: first, rows: rows, bias: bp, relu: relu,
-                                                    scratch: osb.baseAddress!, into: y)
+                                                let transformOutput = tileKind == .f2x2 ? winogradTransformOutput : winograd4x4TransformOutput
+                                                transformOutput(
+                                                    mp, cout, h, w, tilesH, tilesW, first, rows, bp, relu, osb.baseAddress!, y)
                                                 first += rows
                                             }
                                         }

@@ -56,11 +56,12 @@ func winogradTransformInput(
     // Four rows of Bᵀ d over the padded width; columns 0 and > width stay zero (the padding).
     scratch.update(repeating: 0, count: 4 * paddedWidth)
     let t0 = scratch, t1 = t0 + paddedWidth, t2 = t1 + paddedWidth, t3 = t2 + paddedWidth
-    for r in 0..<rows {
-        let tileRow = firstRow + r
-        let image = tileRow / tilesH, ty = tileRow % tilesH
-        let y0 = 2 * ty - 1
-        for c in 0..<channels {
+    // Channel-major: each of the transformed rows (ξ, c) is then written front to back.
+    for c in 0..<channels {
+        for r in 0..<rows {
+            let tileRow = firstRow + r
+            let image = tileRow / tilesH, ty = tileRow % tilesH
+            let y0 = 2 * ty - 1
             let plane = x + (image * channels + c) * height * width
             func row(_ k: Int) -> UnsafePointer<Float> {
                 let iy = y0 + k
@@ -102,10 +103,11 @@ func winogradTransformOutput(
 ) {
     let tiles = rows * tilesW, stride = channels * tiles
     let s0 = scratch, s1 = scratch + 2 * tilesW
-    for r in 0..<rows {
-        let tileRow = firstRow + r
-        let image = tileRow / tilesH, ty = tileRow % tilesH
-        for o in 0..<channels {
+    // Channel-major: each product row (ξ, o) is then read front to back.
+    for o in 0..<channels {
+        for r in 0..<rows {
+            let tileRow = firstRow + r
+            let image = tileRow / tilesH, ty = tileRow % tilesH
             let src = m + o * tiles + r * tilesW
             let m0 = src, m1 = m0 + stride, m2 = m1 + stride, m3 = m2 + stride
             let m4 = m3 + stride, m5 = m4 + stride, m6 = m5 + stride, m7 = m6 + stride
@@ -126,15 +128,15 @@ func winogradTransformOutput(
             let b = bias?[o] ?? 0
             let plane = y + (image * channels + o) * height * width
             let oy = 2 * ty
-            storeRow(s0, bias: b, relu: relu, count: width, into: plane + oy * width)
-            if oy + 1 < height { storeRow(s1, bias: b, relu: relu, count: width, into: plane + (oy + 1) * width) }
+            winogradStoreRow(s0, bias: b, relu: relu, count: width, into: plane + oy * width)
+            if oy + 1 < height { winogradStoreRow(s1, bias: b, relu: relu, count: width, into: plane + (oy + 1) * width) }
         }
     }
 }
 
 /// `dst[i] = src[i] + bias` (then `max(0, ·)` when `relu`) for `i < count`.
 @inline(__always)
-private func storeRow(
+func winogradStoreRow(
     _ src: UnsafePointer<Float>, bias: Float, relu: Bool, count: Int, into dst: UnsafeMutablePointer<Float>
 ) {
     if relu {

@@ -47,6 +47,8 @@ struct BenchNNCommand: ParsableCommand {
     var repeats = 10
     @Option(help: ArgumentHelp("Untimed passes per case before timing.", valueName: "n"))
     var warmup = 2
+    @Option(help: ArgumentHelp("Clock: wall (elapsed) or cpu (process CPU time; steadier on a busy machine).", valueName: "clock"))
+    var clock = "wall"
     @Flag(help: "Also print each layer's median time and GFLOP/s.")
     var perLayer = false
     @Option(help: ArgumentHelp("Also write the table as CSV to this file.", valueName: "file"))
@@ -61,6 +63,7 @@ struct BenchNNCommand: ParsableCommand {
 
     func validate() throws {
         guard repeats >= 1, warmup >= 0 else { throw ValidationError("--repeats must be at least 1, --warmup at least 0") }
+        guard InferenceTiming.Clock(rawValue: clock) != nil else { throw ValidationError("--clock must be wall or cpu") }
         _ = try plan()
     }
 
@@ -86,8 +89,9 @@ struct BenchNNCommand: ParsableCommand {
 
     func run() throws {
         let plan = try plan()
+        InferenceTiming.clock = InferenceTiming.Clock(rawValue: clock) ?? .wall
         print("machine: \(MachineInfo.cpuModel), \(MachineInfo.coreCount) cores, OpenBLAS \(MachineInfo.blasCoreName ?? "?")")
-        print("repeats \(repeats) after \(warmup) warm-up; times in ms")
+        print("repeats \(repeats) after \(warmup) warm-up; \(clock == "cpu" ? "process CPU" : "wall-clock") times in ms")
         printHeader()
         var rows: [Row] = []
         var networks: [(label: String, width: Double, channels: Int, height: Int, width_: Int, net: Sequential)] = []
@@ -169,11 +173,11 @@ struct BenchNNCommand: ParsableCommand {
         for l in layers {
             total += l.timing.median
             let gflops = l.flops > 0 ? String(format: "%7.1f GFLOP/s", l.flops / (l.timing.median * 1e6)) : ""
-            print(String(format: "    %-16@ %-18@ %-8@ %8.3f ms  %@", l.name as NSString,
+            print(String(format: "    %-14@ %-15@ %-8@ %8.3f ms (min %7.3f)  %@", l.name as NSString,
                          l.outputShape.map(String.init).joined(separator: "x") as NSString, l.path as NSString,
-                         l.timing.median, gflops as NSString))
+                         l.timing.median, l.timing.min, gflops as NSString))
         }
-        print(String(format: "    %-45@ %8.3f ms", "sum of layer medians" as NSString, total))
+        print(String(format: "    %-39@ %8.3f ms", "sum of layer medians" as NSString, total))
     }
 
     private func writeCSV(_ rows: [Row], to path: String) throws {
