@@ -3,6 +3,8 @@
 #
 #   bench/side-by-side-nn.sh [SIZES] [BATCHES] [REPEATS]      (defaults: 64x64,218x178  1,32  10)
 #
+# $CONVS (default im2col,winograd,auto), $PARTS (default base,net) and $WARMUP (default 2) choose what
+# smile runs; 218x178 at batch 32 takes ~10 s a pass on one core, so give it few repeats.
 # Runs by hand, not in CI. $TF_PYTHON is a python with tensorflow(-cpu) (default /work/tfvenv/bin/python).
 # Both sides run on one thread and are pinned to one core ($CORE, default 0) with taskset so neither
 # migrates between cores. Prints our ms / their ms per image for each case and convolution algorithm
@@ -11,17 +13,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="${1:-64x64,218x178}"; batches="${2:-1,32}"; repeats="${3:-10}"
 python="${TF_PYTHON:-/work/tfvenv/bin/python}"
-core="${CORE:-0}"
+core="${CORE:-0}"; convs="${CONVS:-im2col,winograd,auto}"; parts="${PARTS:-base,net}"; warmup="${WARMUP:-2}"
 bin=.build/release/smile
 [ -x "$bin" ] || swift build -c release --product smile
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 pin=(); command -v taskset >/dev/null && pin=(taskset -c "$core")
 uptime
 echo "== TensorFlow"
-"${pin[@]}" "$python" bench/side-by-side-nn.py --sizes "$sizes" --batches "$batches" --repeats "$repeats" --csv "$work/tf.csv"
+"${pin[@]}" "$python" bench/side-by-side-nn.py --sizes "$sizes" --batches "$batches" --repeats "$repeats" --warmup "$warmup" --csv "$work/tf.csv"
 echo "== smile"
 "${pin[@]}" "$bin" bench nn --widths 1 --channels 3 --sizes "$sizes" --batches "$batches" --threads 1 \
-  --conv im2col,winograd,auto --parts base,net --repeats "$repeats" --csv "$work/smile.csv"
+  --conv "$convs" --parts "$parts" --repeats "$repeats" --warmup "$warmup" --csv "$work/smile.csv"
 echo "== ratio, ms per image (smile / TensorFlow)"
 awk -F, '
   NR == FNR { if (FNR > 1) tf[$1 "," $2] = $6; next }
