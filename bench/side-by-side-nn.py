@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Times Keras VGG19(include_top=False, weights=None) inference on one thread, for `bench/side-by-side-nn.sh`.
 
-    python bench/side-by-side-nn.py [--sizes 64x64,218x178] [--batches 1,32] [--repeats 10] [--warmup 2] [--csv out.csv]
+    python bench/side-by-side-nn.py [--sizes 64x64,218x178] [--batches 1,32] [--repeats 10] [--warmup 2]
+                                    [--clock wall|cpu] [--csv out.csv]
 
 Prints a table and (with --csv) writes input,batch,threads,median_ms,min_ms,median_ms_per_image,min_ms_per_image
 with input written as CxHxW (3x64x64), the key `smile bench nn` uses.
@@ -30,14 +31,17 @@ def main():
     parser.add_argument("--batches", default="1,32")
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                        help="wall: elapsed time; cpu: process CPU time (steadier on a busy machine)")
     parser.add_argument("--csv")
     args = parser.parse_args()
+    now = time.perf_counter if args.clock == "wall" else time.process_time
     sizes = [tuple(int(v) for v in s.lower().split("x")) for s in args.sizes.split(",")]
     batches = [int(b) for b in args.batches.split(",")]
 
     print(f"tensorflow {tf.__version__}, oneDNN {os.environ.get('TF_ENABLE_ONEDNN_OPTS', 'default')}, "
           f"intra-op {tf.config.threading.get_intra_op_parallelism_threads()}, "
-          f"inter-op {tf.config.threading.get_inter_op_parallelism_threads()}; times in ms")
+          f"inter-op {tf.config.threading.get_inter_op_parallelism_threads()}; {args.clock} times in ms")
     print(f"{'input':10} {'batch':>5} {'median':>9} {'min':>9} {'med/img':>8} {'min/img':>8}")
     rows = []
     for h, w in sizes:
@@ -49,9 +53,9 @@ def main():
                 forward(x).numpy()
             samples = []
             for _ in range(args.repeats):
-                start = time.perf_counter()
+                start = now()
                 forward(x).numpy()
-                samples.append((time.perf_counter() - start) * 1e3)
+                samples.append((now() - start) * 1e3)
             med, low = statistics.median(samples), min(samples)
             key = f"3x{h}x{w}"
             rows.append((key, batch, 1, med, low, med / batch, low / batch))
