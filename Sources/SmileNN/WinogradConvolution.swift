@@ -42,9 +42,9 @@ final class WinogradConvolution {
 
     /// The variant that runs fastest for this layer and input on one core, or nil where im2col does.
     ///
-    /// OpenBLAS packs the left-hand weight matrix on every GEMM call, so a layer costs roughly
+    /// OpenBLAS packs (copies) the weight matrix on every GEMM call, so a layer costs roughly
     /// `positions x in x out x (pack + 2 x columns / GEMM speed)`: im2col has 9 positions and `batch x H x W`
-    /// columns, F(2x2) 16 and a quarter of the columns, F(4x4) 36 and a sixteenth. With few output positions
+    /// columns, F(2x2) 16 and a quarter of the columns, F(4x4) 36 and a sixteenth (its weights are 4x the kernel). With few output positions
     /// (batch 1, 8x8 and 4x4 maps) packing dominates and im2col wins; from about 128 positions F(2x2), and from
     /// 256 F(4x4) for layers of 256 or more input channels; with fewer channels F(4x4)'s larger transforms cost
     /// more than its GEMMs save (thresholds measured with `smile bench nn --per-layer`, one core). Tiny channel
