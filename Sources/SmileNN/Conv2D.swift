@@ -3,7 +3,8 @@
 /// Input `[N, inputChannels, H, W]`, output `[N, outputChannels, H + 2p - k + 1, W + 2p - k + 1]`.
 /// Weights `[outputChannels, inputChannels, k, k]` (used as an `[out, in*k*k]` matrix), bias `[outputChannels]`.
 /// Small feature maps are unfolded several images at a time so each GEMM has enough columns.
-/// At inference an optional ReLU is fused into the bias pass (`fusedReLU`).
+/// At inference an optional ReLU is fused into the bias pass (`fusedReLU`), and 3x3 pad-1 convolutions
+/// use Winograd F(2x2, 3x3) (`WinogradConvolution`) when `algorithm` allows and it pays off.
 public final class Conv2D: Layer {
     public let name: String
     public let inputChannels: Int
@@ -16,6 +17,8 @@ public final class Conv2D: Layer {
     public let bias: Parameter?
     /// Applies `max(0, ·)` after the bias (for folded inference stacks; backward does not support it).
     public var fusedReLU = false
+    /// How inference forward passes are computed; training always uses im2col.
+    public var algorithm: ConvolutionAlgorithm = .auto
     /// When false, `backward` only accumulates parameter gradients and returns an unspecified tensor.
     var needsInputGradient = true
 
@@ -28,6 +31,8 @@ public final class Conv2D: Layer {
     private var colGradient: [Float] = []
     private var scratch: [Float] = []
     private var cachedInput: Tensor?
+    private lazy var winograd2 = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, tile: .f2x2)
+    private lazy var winograd4 = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, tile: .f4x4)
 
     /// A convolution with He-normal weights (std `sqrt(2 / (in * k * k))`) and zero bias.
     public init(
@@ -70,6 +75,24 @@ public final class Conv2D: Layer {
         (height + 2 * padding - kernelSize + 1, width + 2 * padding - kernelSize + 1)
     }
 
+    /// The Winograd variant an inference forward pass on `[batch, inputChannels, height, width]` runs, or nil for im2col.
+    public func winogradTile(batch: Int, height: Int, width: Int) -> WinogradTile? {
+        guard kernelSize == 3 && padding == 1 else { return nil }
+        switch algorithm {
+        case .im2col: return nil
+        case .winograd: return .f2x2
+        case .winograd4x4: return .f4x4
+        case .auto:
+            return WinogradConvolution.choice(
+                inputChannels: inputChannels, outputChannels: outputChannels, batch: batch, height: height, width: width)
+        }
+    }
+
+    /// Whether an inference forward pass on `[batch, inputChannels, height, width]` runs Winograd.
+    public func usesWinograd(batch: Int, height: Int, width: Int) -> Bool {
+        winogradTile(batch: batch, height: height, width: width) != nil
+    }
+
     private func groupSize(plane: Int, batch: Int) -> Int {
         min(batch, max(1, Conv2D.targetColumns / plane))
     }
@@ -81,6 +104,11 @@ public final class Conv2D: Layer {
         let n = input.shape[0], h = input.shape[2], w = input.shape[3]
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "\(name): input \(h)x\(w) too small")
+        if !training, let tile = winogradTile(batch: n, height: h, width: w) {
+            (tile == .f2x2 ? winograd2 : winograd4).forward(input, weight: weight, bias: bias, fusedReLU: fusedReLU, into: &output)
+            cachedInput = nil
+            return output
+        }
         let cin = inputChannels, cout = outputChannels, k = kernelSize, pad = padding
         let plane = oh * ow, kk = cin * k * k
         let g = groupSize(plane: plane, batch: n)

@@ -117,6 +117,18 @@ public final class Sequential {
         return h
     }
 
+    /// The layers of the inference plan (built or rebuilt first if needed), for per-layer timing.
+    public var inferenceLayers: [Layer] {
+        if inferencePlan.isEmpty || fingerprint() != inferenceFingerprint { prepareForInference() }
+        return inferencePlan
+    }
+
+    /// Sets `algorithm` on every convolution; the inference plan is rebuilt on next use.
+    public func setConvolutionAlgorithm(_ algorithm: ConvolutionAlgorithm) {
+        for case let conv as Conv2D in layers { conv.algorithm = algorithm }
+        invalidateInference()
+    }
+
     /// Drops the cached inference plan; the next prediction rebuilds it.
     public func invalidateInference() {
         inferencePlan = []
@@ -144,6 +156,7 @@ public final class Sequential {
                     j += 1
                 }
                 let fused = Conv2D(name: conv.name, weight: w, bias: b, padding: conv.padding)
+                fused.algorithm = conv.algorithm
                 if nextIsReLU(j) { fused.fusedReLU = true; j += 1 }
                 plan.append(fused)
                 i = j

@@ -1,0 +1,13 @@
+/// How `Conv2D` computes its inference (`training == false`) forward pass.
+///
+/// Training always uses im2col + GEMM (its backward needs the im2col matrix anyway).
+public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, Codable {
+    /// Winograd where it applies and measured faster (see `WinogradConvolution.choice`), else im2col.
+    case auto
+    /// Always im2col + GEMM.
+    case im2col
+    /// Winograd F(2x2, 3x3) for every 3x3 stride-1 pad-1 convolution, whatever the size; im2col otherwise.
+    case winograd
+    /// Winograd F(4x4, 3x3) for every 3x3 stride-1 pad-1 convolution; im2col otherwise.
+    case winograd4x4 = "winograd4"
+}

@@ -1,0 +1,143 @@
+/// The two Winograd variants: output tile 2x2 (16 positions) or 4x4 (36 positions).
+public enum WinogradTile: Sendable {
+    case f2x2, f4x4
+    /// Output tile side.
+    var m: Int { self == .f2x2 ? 2 : 4 }
+    /// Transformed positions per tile, `(m + 2)²`.
+    var positions: Int { (m + 2) * (m + 2) }
+}
+
+/// Inference convolution by Winograd F(2x2, 3x3) or F(4x4, 3x3): 3x3 kernel, stride 1, padding 1.
+///
+/// F(2x2): each 2x2 output tile costs 16 multiplications per (input, output) channel pair instead of 36: the
+/// input is cut into overlapping 4x4 tiles and transformed (`V = Bᵀ d B`), the 16 transformed positions are
+/// multiplied by the transformed weights with 16 OpenBLAS GEMMs (`M_ξ[out x tiles] = U_ξ[out x in] V_ξ[in x tiles]`),
+/// and the output transform (`Y = Aᵀ M A`) adds the bias and the optional ReLU. See `WinogradTransforms.swift`.
+/// F(4x4) likewise with 6x6 input tiles and 36 GEMMs (`WinogradTransforms4x4.swift`).
+///
+/// Tiles of all images in the batch share the GEMMs; they are processed in chunks of whole tile rows of
+/// at least `chunkTiles` tiles, so batch 32 does not stream hundreds of megabytes, while each GEMM still
+/// has enough columns to amortise OpenBLAS's packing of the weights (done on every call, and the cost
+/// that dominates when tiles are few).
+///
+/// Weight cache: `U` is computed on first use and recomputed whenever the weight `Parameter`'s `version`
+/// differs from the version it was computed from. `Parameter.value` bumps `version` on every change, including
+/// the optimisers' in-place updates and `Sequential.load`, so no caller has to invalidate anything.
+/// `U` is kept per layer; the chunk buffers are the calling thread's `WinogradScratch`, shared by all layers.
+final class WinogradConvolution {
+    let inputChannels: Int
+    let outputChannels: Int
+    let tile: WinogradTile
+    /// Minimum tiles per chunk (whole tile rows are added until it is reached, or the batch is done).
+    var chunkTiles = 256
+
+    private var transformed: [Float] = []
+    private var transformedVersion: Int?
+
+    init(inputChannels: Int, outputChannels: Int, tile: WinogradTile = .f2x2) {
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.tile = tile
+    }
+
+    /// The variant that runs fastest for this layer and input on one core, or nil where im2col does.
+    ///
+    /// OpenBLAS packs (copies) the weight matrix on every GEMM call, so a layer costs roughly
+    /// `positions x in x out x (pack + 2 x columns / GEMM speed)`: im2col has 9 positions and `batch x H x W`
+    /// columns, F(2x2) 16 and a quarter of the columns, F(4x4) 36 and a sixteenth (its weights are 4x the kernel). With few output positions
+    /// (batch 1, 8x8 and 4x4 maps) packing dominates and im2col wins; from about 128 positions F(2x2), and from
+    /// 256 F(4x4) for layers of 256 or more input channels; with fewer channels F(4x4)'s larger transforms cost
+    /// more than its GEMMs save (thresholds measured with `smile bench nn --per-layer`, one core). Tiny channel
+    /// counts (an RGB or grey first layer) leave the Winograd GEMMs too thin.
+    static func choice(inputChannels: Int, outputChannels: Int, batch: Int, height: Int, width: Int) -> WinogradTile? {
+        let positions = batch * height * width
+        guard inputChannels >= 16 && outputChannels >= 16 && positions >= 128 else { return nil }
+        return inputChannels >= 256 && positions >= 256 ? .f4x4 : .f2x2
+    }
+
+    /// Tile rows per chunk for `tilesW` tiles per row.
+    func rowsPerChunk(tilesW: Int, totalRows: Int) -> Int {
+        max(1, min(totalRows, (chunkTiles + tilesW - 1) / tilesW))
+    }
+
+    /// Recomputes `U` if `weight` changed since it was last transformed.
+    private func prepareWeights(_ weight: Parameter) {
+        if transformedVersion == weight.version && !transformed.isEmpty { return }
+        precondition(weight.value.shape == [outputChannels, inputChannels, 3, 3], "Winograd needs [out, in, 3, 3] weights")
+        ensureCapacity(&transformed, tile.positions * outputChannels * inputChannels)
+        weight.value.data.withUnsafeBufferPointer { w in
+            transformed.withUnsafeMutableBufferPointer { u in
+                switch tile {
+                case .f2x2: winogradTransformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, into: u.baseAddress!)
+                case .f4x4: winograd4x4TransformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, into: u.baseAddress!)
+                }
+            }
+        }
+        transformedVersion = weight.version
+    }
+
+    /// Convolves `input` `[N, in, H, W]` into `output` `[N, out, H, W]` (reusing its storage when the shape repeats).
+    func forward(_ input: Tensor, weight: Parameter, bias: Parameter?, fusedReLU: Bool, into output: inout Tensor) {
+        prepareWeights(weight)
+        let n = input.shape[0], h = input.shape[2], w = input.shape[3]
+        let cin = inputChannels, cout = outputChannels
+        let tm = tile.m, positions = tile.positions, tileKind = tile
+        let tilesH = (h + tm - 1) / tm, tilesW = (w + tm - 1) / tm
+        let totalRows = n * tilesH
+        let chunkRows = rowsPerChunk(tilesW: tilesW, totalRows: totalRows)
+        let tilesPerChunk = chunkRows * tilesW
+        let scratch = WinogradScratch.current
+        ensureCapacity(&scratch.v, positions * cin * tilesPerChunk)
+        ensureCapacity(&scratch.m, positions * cout * tilesPerChunk)
+        ensureCapacity(&scratch.input, (tm + 2) * (tm * tilesW + 2))
+        ensureCapacity(&scratch.output, 40 * tilesW)
+        if scratch.zeros.count < w { scratch.zeros = [Float](repeating: 0, count: w) }
+        output.reuse(shape: [n, cout, h, w])
+        let relu = fusedReLU
+        input.data.withUnsafeBufferPointer { xb in
+            output.data.withUnsafeMutableBufferPointer { yb in
+                transformed.withUnsafeBufferPointer { ub in
+                    scratch.v.withUnsafeMutableBufferPointer { vb in
+                        scratch.m.withUnsafeMutableBufferPointer { mb in
+                            scratch.input.withUnsafeMutableBufferPointer { isb in
+                                scratch.output.withUnsafeMutableBufferPointer { osb in
+                                    scratch.zeros.withUnsafeBufferPointer { zb in
+                                        withBias(bias) { bp in
+                                            let x = xb.baseAddress!, y = yb.baseAddress!, u = ub.baseAddress!
+                                            let vp = vb.baseAddress!, mp = mb.baseAddress!
+                                            var first = 0
+                                            while first < totalRows {
+                                                let rows = min(chunkRows, totalRows - first)
+                                                let tiles = rows * tilesW
+                                                let transformInput = tileKind == .f2x2 ? winogradTransformInput : winograd4x4TransformInput
+                                                transformInput(
+                                                    x, cin, h, w, tilesH, tilesW, first, rows, zb.baseAddress!, isb.baseAddress!, vp)
+                                                for xi in 0..<positions {
+                                                    gemm(
+                                                        transposeA: false, transposeB: false, m: cout, n: tiles, k: cin,
+                                                        a: u + xi * cout * cin, lda: cin, b: vp + xi * cin * tiles, ldb: tiles,
+                                                        beta: 0, c: mp + xi * cout * tiles, ldc: tiles)
+                                                }
+                                                let transformOutput = tileKind == .f2x2 ? winogradTransformOutput : winograd4x4TransformOutput
+                                                transformOutput(
+                                                    mp, cout, h, w, tilesH, tilesW, first, rows, bp, relu, osb.baseAddress!, y)
+                                                first += rows
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Calls `body` with a pointer to the bias values, or nil without a bias.
+@inline(__always)
+private func withBias<R>(_ bias: Parameter?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let bias else { return body(nil) }
+    return bias.value.data.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,194 @@
+import ArgumentParser
+import Foundation
+import SmileKit
+import SmileNN
+
+/// `smile bench nn`: times VGG-19 inference (conv base and/or whole network) over widths, sizes, batches,
+/// threads and convolution algorithms, and prints a table (and optionally a CSV).
+struct BenchNNCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nn",
+        abstract: "Time the VGG-19 forward pass (random weights, or a model file).",
+        discussion: """
+        Each case runs --warmup untimed passes, then --repeats timed ones; the table gives the median and \
+        minimum per pass and per image. "base" is the convolutional base alone (16 convolutions and 5 \
+        pools, like Keras VGG19(include_top=False)); "net" adds the head. GFLOP/s counts the direct \
+        convolution's 2 x multiply-adds, so Winograd can exceed the machine's GEMM speed. Inference uses \
+        the folded plan (batch-norm folded, ReLU fused, dropout removed). Width 1 uses 3 input channels, \
+        other widths 1 (like the shipped model) unless --channels is given.
+
+        Examples:
+          smile bench nn
+          smile bench nn --widths 1 --sizes 64x64 --batches 1,32 --conv im2col,winograd --parts base,net
+          smile bench nn --model models/smile-default.safetensors --batches 1,32 --threads 1,2
+          smile bench nn --widths 1 --batches 1 --conv winograd --per-layer --csv nn.csv
+        """
+    )
+
+    @Option(help: ArgumentHelp("Width multipliers, comma-separated.", valueName: "list"))
+    var widths = "1,0.25"
+    @Option(help: ArgumentHelp("Input sizes HxW, comma-separated.", valueName: "list"))
+    var sizes = "64x64,218x178"
+    @Option(help: ArgumentHelp("Batch sizes, comma-separated.", valueName: "list"))
+    var batches = "1,32"
+    @Option(help: ArgumentHelp("OpenBLAS thread counts, comma-separated.", valueName: "list"))
+    var threads = "1"
+    @Option(help: ArgumentHelp("Convolution algorithms: auto, im2col, winograd (comma-separated).", valueName: "list"))
+    var conv = "auto"
+    @Option(help: ArgumentHelp("What to time: base (conv base only), net (whole network); comma-separated.", valueName: "list"))
+    var parts = "net"
+    @Flag(help: "Time the convolutional base only (same as --parts base).")
+    var baseOnly = false
+    @Option(help: ArgumentHelp("Input channels (default: 3 at width 1, else 1).", valueName: "n"))
+    var channels: Int?
+    @Option(help: ArgumentHelp("Time this model file instead of random VGG-19s (its own input size and width).", valueName: "file"))
+    var model: String?
+    @Option(help: ArgumentHelp("Timed passes per case.", valueName: "n"))
+    var repeats = 10
+    @Option(help: ArgumentHelp("Untimed passes per case before timing.", valueName: "n"))
+    var warmup = 2
+    @Option(help: ArgumentHelp("Clock: wall (elapsed) or cpu (process CPU time; steadier on a busy machine).", valueName: "clock"))
+    var clock = "wall"
+    @Flag(help: "Also print each layer's median time and GFLOP/s.")
+    var perLayer = false
+    @Option(help: ArgumentHelp("Also write the table as CSV to this file.", valueName: "file"))
+    var csv: String?
+
+    /// One timed configuration.
+    struct Row {
+        var model: String, width: Double, channels: Int, height: Int, widthPx: Int
+        var batch: Int, threads: Int, conv: ConvolutionAlgorithm, part: String
+        var timing: TimingSummary, flops: Double
+    }
+
+    func validate() throws {
+        guard repeats >= 1, warmup >= 0 else { throw ValidationError("--repeats must be at least 1, --warmup at least 0") }
+        guard InferenceTiming.Clock(rawValue: clock) != nil else { throw ValidationError("--clock must be wall or cpu") }
+        _ = try plan()
+    }
+
+    /// The parsed lists.
+    private func plan() throws -> (widths: [Double], sizes: [(Int, Int)], batches: [Int], threads: [Int], convs: [ConvolutionAlgorithm], parts: [String]) {
+        func list<T>(_ text: String, _ option: String, _ parse: (String) -> T?) throws -> [T] {
+            let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let values = items.compactMap(parse)
+            guard !items.isEmpty, values.count == items.count else { throw ValidationError("bad --\(option) '\(text)'") }
+            return values
+        }
+        let w = try list(widths, "widths") { Double($0).flatMap { $0 > 0 ? $0 : nil } }
+        let s = try list(sizes, "sizes") { item -> (Int, Int)? in
+            let p = item.lowercased().split(separator: "x").compactMap { Int($0) }
+            return p.count == 2 && p[0] >= 32 && p[1] >= 32 ? (p[0], p[1]) : nil
+        }
+        let b = try list(batches, "batches") { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
+        let t = try list(threads, "threads") { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
+        let c = try list(conv, "conv") { ConvolutionAlgorithm(rawValue: $0) }
+        let p = baseOnly ? ["base"] : try list(parts, "parts") { ["base", "net"].contains($0) ? $0 : nil }
+        return (w, s, b, t, c, p)
+    }
+
+    func run() throws {
+        let plan = try plan()
+        InferenceTiming.clock = InferenceTiming.Clock(rawValue: clock) ?? .wall
+        print("machine: \(MachineInfo.cpuModel), \(MachineInfo.coreCount) cores, OpenBLAS \(MachineInfo.blasCoreName ?? "?")")
+        print("repeats \(repeats) after \(warmup) warm-up; \(clock == "cpu" ? "process CPU" : "wall-clock") times in ms")
+        printHeader()
+        var rows: [Row] = []
+        var networks: [(label: String, width: Double, channels: Int, height: Int, width_: Int, net: Sequential)] = []
+        if let model {
+            let loaded = try SmileModel.load(contentsOf: URL(fileURLWithPath: model))
+            let (c, h, w) = loaded.metadata.inputShape
+            networks.append((URL(fileURLWithPath: model).lastPathComponent, loaded.metadata.network.widthMultiplier, c, h, w, loaded.network))
+        }
+        for width in model == nil ? plan.widths : [] {
+            for (h, w) in plan.sizes {
+                let c = channels ?? (width == 1 ? 3 : 1)
+                let config = VGG19Configuration(widthMultiplier: width, inputHeight: h, inputWidth: w, inputChannels: c)
+                networks.append(("vgg19", width, c, h, w, VGG19.make(config, seed: 1)))
+            }
+        }
+        for entry in networks {
+            let net = entry.net
+            let base: Sequential? = net.layers.contains { $0.name == "block5_pool" }
+                ? Sequential(Array(net.layers[..<VGG19.blockStartIndex(6, in: net)])) : nil
+            for batch in plan.batches {
+                var rng = SeededRandom(seed: 7)
+                let input = Tensor(shape: [batch, entry.channels, entry.height, entry.width_], normalStd: 1, rng: &rng)
+                for threadCount in plan.threads {
+                    setThreadCount(threadCount)
+                    for algorithm in plan.convs {
+                        for part in plan.parts {
+                            guard let timed = part == "base" ? base : net else { continue }
+                            timed.setConvolutionAlgorithm(algorithm)
+                            let timing = InferenceTiming.time(timed, input: input, warmup: warmup, repeats: repeats)
+                            let row = Row(
+                                model: entry.label, width: entry.width, channels: entry.channels, height: entry.height,
+                                widthPx: entry.width_, batch: batch, threads: threadCount, conv: algorithm, part: part,
+                                timing: timing, flops: InferenceTiming.flops(timed, input: input))
+                            rows.append(row)
+                            printRow(row)
+                            if perLayer {
+                                printLayers(InferenceTiming.timeLayers(timed, input: input, warmup: warmup, repeats: repeats))
+                            }
+                            timed.invalidateInference()
+                        }
+                    }
+                }
+            }
+        }
+        print(String(format: "peak RSS %.0f MiB", MachineInfo.peakResidentMiB))
+        if let csv { try writeCSV(rows, to: csv) }
+    }
+
+    private static let columns = ["model", "width", "input", "batch", "threads", "conv", "part", "median_ms", "min_ms", "median_ms_per_image", "min_ms_per_image", "gflops"]
+
+    private func printHeader() {
+        print(pad(["model", "width", "input", "batch", "thr", "conv", "part", "median", "min", "med/img", "min/img", "GFLOP/s"]))
+    }
+
+    private func fields(_ r: Row) -> [String] {
+        let b = Double(r.batch)
+        return [r.model, String(format: "%g", r.width), "\(r.channels)x\(r.height)x\(r.widthPx)", "\(r.batch)", "\(r.threads)",
+                r.conv.rawValue, r.part, String(format: "%.2f", r.timing.median), String(format: "%.2f", r.timing.min),
+                String(format: "%.2f", r.timing.median / b), String(format: "%.2f", r.timing.min / b),
+                String(format: "%.1f", r.flops / (r.timing.median * 1e6))]
+    }
+
+    private func printRow(_ r: Row) {
+        print(pad(fields(r)))
+        fflush(stdout)
+    }
+
+    private func pad(_ cells: [String]) -> String {
+        let widths = [24, 5, 10, 5, 3, 8, 4, 9, 9, 8, 8, 7]
+        return zip(cells, widths).enumerated().map { i, cw in
+            let (cell, w) = cw
+            let fill = String(repeating: " ", count: max(0, w - cell.count))
+            return i < 3 || i == 5 || i == 6 ? cell + fill : fill + cell
+        }.joined(separator: " ")
+    }
+
+    private func printLayers(_ layers: [LayerTiming]) {
+        var total = 0.0
+        for l in layers {
+            total += l.timing.median
+            let gflops = l.flops > 0 ? String(format: "%7.1f GFLOP/s", l.flops / (l.timing.median * 1e6)) : ""
+            print(String(format: "    %-14@ %-15@ %-8@ %8.3f ms (min %7.3f)  %@", l.name as NSString,
+                         l.outputShape.map(String.init).joined(separator: "x") as NSString, l.path as NSString,
+                         l.timing.median, l.timing.min, gflops as NSString))
+        }
+        print(String(format: "    %-39@ %8.3f ms", "sum of layer medians" as NSString, total))
+    }
+
+    private func writeCSV(_ rows: [Row], to path: String) throws {
+        func quote(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        var text = BenchNNCommand.columns.joined(separator: ",") + "\n"
+        for r in rows {
+            var f = fields(r)
+            f[7] = String(format: "%.4f", r.timing.median); f[8] = String(format: "%.4f", r.timing.min)
+            f[9] = String(format: "%.4f", r.timing.median / Double(r.batch)); f[10] = String(format: "%.4f", r.timing.min / Double(r.batch))
+            text += f.map(quote).joined(separator: ",") + "\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}

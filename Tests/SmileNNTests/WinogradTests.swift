@@ -1,0 +1,110 @@
+import XCTest
+@testable import SmileNN
+
+/// `referenceConvolution` followed by `max(0, ·)` when `relu`.
+private func reference(_ x: Tensor, _ conv: Conv2D, relu: Bool) -> Tensor {
+    var y = referenceConvolution(x, weight: conv.weight.value, bias: conv.bias?.value, padding: 1)
+    if relu { y.data = y.data.map { max($0, 0) } }
+    return y
+}
+
+final class WinogradTests: XCTestCase {
+    /// Odd and even sizes, 1x1 / 2x2 / 4x4 inputs, several channel counts, batch > 1, with and without bias and ReLU.
+    func testWinogradMatchesNaiveReference() {
+        let cases: [(n: Int, cin: Int, cout: Int, h: Int, w: Int, bias: Bool, relu: Bool)] = [
+            (1, 1, 1, 1, 1, true, false), (2, 3, 4, 1, 1, false, true), (1, 2, 3, 2, 2, true, true),
+            (3, 5, 2, 2, 2, false, false), (1, 4, 4, 4, 4, true, false), (2, 16, 8, 4, 4, true, true),
+            (1, 3, 5, 5, 7, true, false), (2, 6, 3, 7, 9, false, true), (1, 8, 16, 8, 6, true, true),
+            (3, 20, 17, 9, 4, true, false), (2, 1, 7, 3, 11, false, false), (1, 32, 24, 12, 13, true, true),
+        ]
+        for (algorithm, tile, tolerance) in [(ConvolutionAlgorithm.winograd, WinogradTile.f2x2, Float(1e-5)), (.winograd4x4, .f4x4, 1e-4)] {
+            for (i, c) in cases.enumerated() {
+                var rng = SeededRandom(seed: UInt64(100 + i))
+                let conv = Conv2D(name: "c", inputChannels: c.cin, outputChannels: c.cout, bias: c.bias, rng: &rng)
+                if c.bias { conv.bias!.value = randomTensor([c.cout], seed: UInt64(200 + i)) }
+                conv.fusedReLU = c.relu
+                conv.algorithm = algorithm
+                XCTAssertEqual(conv.winogradTile(batch: c.n, height: c.h, width: c.w), tile)
+                let x = randomTensor([c.n, c.cin, c.h, c.w], seed: UInt64(300 + i))
+                let expected = reference(x, conv, relu: c.relu)
+                assertClose(conv.forward(x, training: false), expected, tolerance: tolerance, "\(tile) case \(i) \(c)")
+                // Again with the same shape (buffers and transformed weights reused).
+                assertClose(conv.forward(x, training: false), expected, tolerance: tolerance, "\(tile) case \(i) repeat")
+            }
+        }
+    }
+
+    /// Several chunks of tile rows, chunk boundaries inside an image and across images.
+    func testChunkedTileRowsMatchReference() {
+        var rng = SeededRandom(seed: 9)
+        let conv = Conv2D(name: "c", inputChannels: 6, outputChannels: 5, rng: &rng)
+        conv.bias!.value = randomTensor([5], seed: 10)
+        let x = randomTensor([3, 6, 9, 10], seed: 11)
+        let expected = reference(x, conv, relu: true)
+        for tile in [WinogradTile.f2x2, .f4x4] {
+            for chunkTiles in [1, 7, 10, 1000] {
+                let engine = WinogradConvolution(inputChannels: 6, outputChannels: 5, tile: tile)
+                engine.chunkTiles = chunkTiles
+                var out = Tensor(shape: [0])
+                engine.forward(x, weight: conv.weight, bias: conv.bias, fusedReLU: true, into: &out)
+                assertClose(out, expected, tolerance: 1e-4, "\(tile) chunkTiles \(chunkTiles)")
+            }
+        }
+    }
+
+    /// Inference after an optimiser step (in-place weight update) and after replacing the weights agrees with
+    /// im2col again: the cached transformed weights are not stale.
+    func testCachedWeightsFollowOptimizerStepsAndLoads() {
+        var rng = SeededRandom(seed: 21)
+        let conv = Conv2D(name: "c", inputChannels: 4, outputChannels: 6, rng: &rng)
+        conv.bias!.value = randomTensor([6], seed: 22)
+        let x = randomTensor([2, 4, 6, 5], seed: 23)
+        func both(_ algorithm: ConvolutionAlgorithm = .winograd) -> (winograd: Tensor, im2col: Tensor) {
+            conv.algorithm = algorithm
+            let a = conv.forward(x, training: false)
+            conv.algorithm = .im2col
+            let b = conv.forward(x, training: false)
+            return (a, b)
+        }
+        let before = both()
+        assertClose(before.winograd, before.im2col)
+
+        let out = conv.forward(x, training: true)
+        _ = conv.backward(randomTensor(out.shape, seed: 24))
+        SGD(learningRate: 0.5, momentum: 0.9).step(conv.parameters)
+        let afterStep = both()
+        assertClose(afterStep.winograd, afterStep.im2col, "after SGD step")
+        XCTAssertGreaterThan(zip(afterStep.winograd.data, before.winograd.data).map { abs($0 - $1) }.max()!, 0.1)
+
+        conv.weight.value = randomTensor(conv.weight.value.shape, seed: 25)
+        let afterLoad = both()
+        assertClose(afterLoad.winograd, afterLoad.im2col, "after replacing the weights")
+        _ = both(.winograd4x4)
+        Adam(learningRate: 0.1).step(conv.parameters)
+        let afterAdam = both(.winograd4x4)
+        assertClose(afterAdam.winograd, afterAdam.im2col, tolerance: 1e-4, "F(4x4) after an Adam step")
+    }
+
+    /// A whole VGG-19 (quarter width, 64x64 and an odd 37x45 input, batch 2): Winograd and im2col inference agree.
+    func testVGG19WinogradMatchesIm2col() {
+        for (h, w, channels) in [(64, 64, 1), (37, 45, 3)] {
+            let config = VGG19Configuration(widthMultiplier: 0.25, inputHeight: max(h, 32), inputWidth: max(w, 32), inputChannels: channels)
+            let net = VGG19.make(config, seed: 5)
+            let x = randomTensor([2, channels, h, w], seed: 6)
+            net.setConvolutionAlgorithm(.im2col)
+            let expected = net.predictLogits(x)
+            for algorithm in [ConvolutionAlgorithm.winograd, .winograd4x4, .auto] {
+                net.setConvolutionAlgorithm(algorithm)
+                let convs = net.inferenceLayers.compactMap { $0 as? Conv2D }
+                XCTAssertEqual(convs.count, 16)
+                XCTAssertTrue(convs.allSatisfy { $0.algorithm == algorithm })
+                let got = net.predictLogits(x)
+                let scale = expected.data.map { abs($0) }.max()!
+                let worst = zip(got.data, expected.data).map { abs($0 - $1) }.max()!
+                // F(2x2) rounds like im2col; F(4x4) has ~1e-4 relative error per layer, 16 layers deep.
+                let tolerance: Float = algorithm == .winograd ? 1e-4 : 1e-3
+                XCTAssertLessThan(worst / scale, tolerance, "\(h)x\(w) \(algorithm): max difference \(worst), scale \(scale)")
+            }
+        }
+    }
+}
