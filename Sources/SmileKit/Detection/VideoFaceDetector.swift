@@ -22,14 +22,14 @@ public final class VideoFaceDetector {
     /// How often the full pass runs and how the local search looks.
     public struct Settings: Sendable, Equatable {
         /// A full pass every this many frames (1: every frame, no local search).
-        public var fullPassInterval = 1
+        public var fullPassInterval = 4
         /// Search window margin around a face's last box, in box sides on each side.
         public var searchMargin = 0.5
         /// Sizes searched: from side / this to side * this.
         public var sizeTolerance = 2.0
         /// Raw detections a box needs in the local search. Lower than a full pass needs: the window
         /// is known to have held a face, and the narrow size range gathers fewer raw windows.
-        public var localMinNeighbours = 2
+        public var localMinNeighbours = 3
         /// Frames a face may go unfound and still be searched for around its last box.
         public var keepMissing = 25
         public init() {}
@@ -55,23 +55,23 @@ public final class VideoFaceDetector {
     /// Local searches (one per recent face per in-between frame) run so far.
     public private(set) var localSearches = 0
     private var recent: [RecentFace] = []
-    private var framesSinceFullPass = 0
 
     public init(detector: FaceDetector, settings: Settings = Settings()) {
         self.detector = detector
         self.settings = settings
     }
 
-    /// Takes the next frame; returns the faces (largest first) of the frames now final, oldest
-    /// first: every frame pushed comes back once, in order, at the latest with the next full pass.
-    public func push(_ image: Image) throws -> [[DetectedFace]] {
+    /// Takes the next frame (`index`: its number in the clip; full passes run on the multiples of
+    /// `fullPassInterval`, and on the first frame pushed); returns the faces (largest first) of the
+    /// frames now final, oldest first: every frame pushed comes back once, in order, at the latest
+    /// with the next full pass.
+    public func push(_ image: Image, frame index: Int) throws -> [[DetectedFace]] {
         guard settings.fullPassInterval > 1 else { return [try detector.detectFaces(in: image)] }
         // Equalised as a whole, as the full pass sees it: windows equalised alone lose faces.
         let equalized = image.grayscale().equalized()
-        if fullPasses == 0 || framesSinceFullPass + 1 >= settings.fullPassInterval {
+        if fullPasses == 0 || index % settings.fullPassInterval == 0 {
             var faces = try detector.detectFaces(in: image)
             fullPasses += 1
-            framesSinceFullPass = 0
             let newFaces = faces.filter { face in !(held.last?.faces ?? []).contains { overlaps($0, face) } }
             faces += try searchRecent(in: equalized, besides: faces)
             try backfill(newFaces)
@@ -79,9 +79,16 @@ public final class VideoFaceDetector {
             held = []
             return ready
         }
-        framesSinceFullPass += 1
         held.append(HeldFrame(equalized: equalized, faces: Self.largestFirst(try searchRecent(in: equalized, besides: []))))
         return []
+    }
+
+    /// Takes the faces an earlier, interrupted run found in its next frame (in order, one call per
+    /// frame written), so a resumed run searches around the same faces as an unbroken one would.
+    public func restore(_ faces: [DetectedFace]) {
+        guard settings.fullPassInterval > 1 else { return }
+        fullPasses = max(fullPasses, 1)
+        recent = remembering(faces, after: recent)
     }
 
     /// The faces of the frames still held (call at the end of the video).
@@ -95,21 +102,24 @@ public final class VideoFaceDetector {
     /// Searches around each recent face not among `found`; returns the faces found and updates `recent`.
     private func searchRecent(in equalized: Image, besides found: [DetectedFace]) throws -> [DetectedFace] {
         var hits: [DetectedFace] = []
-        var missing: [RecentFace] = []
         for item in recent where !found.contains(where: { overlaps($0, item.face) }) {
             localSearches += 1
-            if let face = try search(around: item.face.box, in: equalized) {
-                hits.append(face)
-            } else if item.missed < settings.keepMissing {
-                missing.append(RecentFace(face: item.face, missed: item.missed + 1))
-            }
+            if let face = try search(around: item.face.box, in: equalized) { hits.append(face) }
         }
         // Two recent faces may have found the same face: keep one.
         hits = NonMaximumSuppression.suppress(hits, iouThreshold: detector.settings.nmsIoU)
             .filter { hit in !found.contains { overlaps($0, hit) } }
-        let present = found + hits
-        recent = present.map { RecentFace(face: $0, missed: 0) } + missing.filter { item in !present.contains { overlaps($0, item.face) } }
+        recent = remembering(found + hits, after: recent)
         return hits
+    }
+
+    /// The faces to search around next: those `present` now, and the earlier ones not among them
+    /// (by overlap only, so that `restore` from the written faces gives the same), one frame more missed.
+    private func remembering(_ present: [DetectedFace], after earlier: [RecentFace]) -> [RecentFace] {
+        present.map { RecentFace(face: $0, missed: 0) } + earlier.compactMap { item in
+            guard item.missed < settings.keepMissing, !present.contains(where: { overlaps($0, item.face) }) else { return nil }
+            return RecentFace(face: item.face, missed: item.missed + 1)
+        }
     }
 
     /// Follows each of `faces` back through the held frames, newest first, while a local search finds it.
@@ -140,7 +150,6 @@ public final class VideoFaceDetector {
     public func reset() {
         recent = []
         held = []
-        framesSinceFullPass = 0
         fullPasses = 0
     }
 

@@ -121,7 +121,7 @@ private struct HeldFrames {
         case (nil, .success(let image)?):
             let started = DispatchTime.now()
             do {
-                let final = try detector.push(image)
+                let final = try detector.push(image, frame: decoded.index)
                 frames.append(frame)
                 waiting.append((frames.count - 1, image, started.secondsElapsed))
                 settle(final)

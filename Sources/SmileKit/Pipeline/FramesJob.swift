@@ -12,7 +12,11 @@ public struct FramesJob {
     /// Frame rate for `time_s` of a frame directory (a video has its own); nil leaves it empty.
     public var framesPerSecond: Double?
     /// Continue a stopped run: frames already in the CSV are skipped and new rows appended.
-    /// Tracking starts afresh at the first new frame (track ids of a resumed run restart).
+    /// Tracking and the local face search continue from the faces written. With a full pass on
+    /// every frame (`videoDetection.fullPassInterval` 1) the result equals an unbroken run's; with
+    /// local search between full passes, frames after the resume point may differ slightly (a face
+    /// an unbroken run had found by following it back from a later full pass is searched for from
+    /// its written box instead).
     public var resume = false
     /// Allow the annotated-frames directory to be (inside) the frame directory.
     public var force = false
@@ -65,10 +69,12 @@ public struct FramesJob {
         let (csv, previousRows) = resume ? try RowFile.resuming(url: csvFile, header: FramesTable.header)
                                          : (try RowFile(url: csvFile, header: FramesTable.header), [])
         let tracks = TrackingSession(options: tracking, threshold: pipeline.threshold)
+        let finder = VideoFaceDetector(detector: pipeline.detector, settings: videoDetection)
         var done: [Int: String] = [:]
         for (frame, rows) in try FramesTable.parseFrames(previousRows, source: csvFile.path) {
             done[frame] = rows.file
             tracks.restore(frame: frame, timeSeconds: rows.timeSeconds, faces: rows.faces, smoothedProbabilities: rows.smoothed)
+            finder.restore(rows.faces.map { DetectedFace(box: $0.box, angle: $0.angle) })
         }
         var summary = Summary()
         let frames: FrameStages
@@ -76,12 +82,12 @@ public struct FramesJob {
             let (items, failures) = ImageInputs.collect([source])
             failures.forEach { summary.failures.append($0); console.failed($0) }
             frames = FrameStages(directoryItems: items, framesPerSecond: framesPerSecond, skip: done,
-                                 detector: VideoFaceDetector(detector: pipeline.detector, settings: videoDetection))
+                                 detector: finder)
         } else {
             let video: VideoReader
             do { video = try VideoReader(path: source) } catch { throw InputFailure(path: source, reason: describe(error)) }
             frames = FrameStages(video: video, name: (source as NSString).lastPathComponent, skip: done,
-                                 detector: VideoFaceDetector(detector: pipeline.detector, settings: videoDetection))
+                                 detector: finder)
         }
         defer { frames.finish() }
         var seen = 0

@@ -33,6 +33,8 @@ public struct TrackSummary: Sendable, Equatable {
     }
 
     public var track: Int
+    /// The tracks joined into this person (see `TrackStitching`), in time order; `[track]` when one.
+    public var tracks: [Int]
     /// All of the track.
     public var whole: Span
     /// Smile segments: runs of frames whose smoothed p(smile) is at or above the threshold, where a
@@ -43,6 +45,7 @@ public struct TrackSummary: Sendable, Equatable {
     public init?(track: Int, observations: [TrackObservation], threshold: Float, maxGap: Int) {
         guard let whole = Self.span(observations[...]) else { return nil }
         self.track = track
+        self.tracks = [track]
         self.whole = whole
         var smiles: [Span] = []
         var run: [TrackObservation] = []
@@ -68,12 +71,13 @@ public struct TrackSummary: Sendable, Equatable {
 
 /// The tracks table of `smile frames --tracks`: one `all` row per person, then one row per smile segment.
 ///
-/// Columns: `track,segment,start_frame,end_frame,start_s,end_s,frames,mean_p_smile,best_frame,best_s,best_p_smile`;
-/// `segment` is `all` for the whole track and 1, 2, ... for its smile segments; times are empty when unknown.
+/// Columns: `track,segment,start_frame,end_frame,start_s,end_s,frames,mean_p_smile,best_frame,best_s,best_p_smile,tracks`;
+/// `segment` is `all` for the whole track and 1, 2, ... for its smile segments; times are empty when unknown;
+/// `tracks` lists the per-frame track ids joined into this person (space-separated; see `TrackStitching`).
 public enum TracksTable {
     /// The CSV header line.
     public static let header = CSVFormat.row(["track", "segment", "start_frame", "end_frame", "start_s", "end_s", "frames",
-                                              "mean_p_smile", "best_frame", "best_s", "best_p_smile"])
+                                              "mean_p_smile", "best_frame", "best_s", "best_p_smile", "tracks"])
 
     /// The rows of one track.
     public static func rows(_ summary: TrackSummary) -> String {
@@ -82,7 +86,7 @@ public enum TracksTable {
             return CSVFormat.row([String(summary.track), segment, String(s.start.frame), String(s.end.frame),
                                   time(s.start.timeSeconds), time(s.end.timeSeconds), String(s.frames),
                                   String(format: "%.4f", s.meanProbability), String(s.best.frame), time(s.best.timeSeconds),
-                                  String(format: "%.4f", s.best.smileProbability)])
+                                  String(format: "%.4f", s.best.smileProbability), summary.tracks.map(String.init).joined(separator: " ")])
         }
         return row("all", summary.whole) + summary.smiles.enumerated().map { row(String($0 + 1), $1) }.joined()
     }

@@ -10,6 +10,8 @@ public struct TrackingOptions: Sendable {
     public var smoothing = 0.5
     /// Tracks seen in fewer frames are left out of the summary (brief false detections); they keep their ids.
     public var minTrackFrames = 3
+    /// How the summary joins tracks that are one person seen twice (see `TrackStitching`); nil: never.
+    public var stitching: TrackStitching? = TrackStitching()
     /// Where the per-track summary CSV goes, if wanted.
     public var tracksFile: URL?
     /// Where the smiliest face crop of each track goes (`track-<id>.jpg`), if wanted.
@@ -38,6 +40,7 @@ public final class TrackingSession {
     private var smoothed: [Int: Float] = [:]
     private var observations: [Int: [TrackObservation]] = [:]
     private var bestCrops: [Int: (p: Float, image: Image)] = [:]
+    private var extents: [Int: TrackStitching.Extent] = [:]
 
     public init(options: TrackingOptions, threshold: Float) {
         self.options = options
@@ -56,6 +59,7 @@ public final class TrackingSession {
             smoothed[id] = value
             observations[id, default: []].append(TrackObservation(frame: frame, timeSeconds: timeSeconds,
                                                                   smileProbability: face.smileProbability, smoothedProbability: value))
+            extend(id, frame: frame, box: face.box)
             if options.bestFacesDirectory != nil, face.smileProbability > (bestCrops[id]?.p ?? -1) {
                 let rect = CropFraming(margin: 0.25).cropRect(around: face.box)
                 let side = min(rect.width, 256)
@@ -74,6 +78,17 @@ public final class TrackingSession {
             smoothed[id] = value
             observations[id, default: []].append(TrackObservation(frame: frame, timeSeconds: timeSeconds,
                                                                   smileProbability: face.smileProbability, smoothedProbability: value))
+            extend(id, frame: frame, box: face.box)
+        }
+    }
+
+    /// Records that track `id` had `box` in `frame` (its latest frame so far).
+    private func extend(_ id: Int, frame: Int, box: Rect) {
+        if extents[id] == nil {
+            extents[id] = TrackStitching.Extent(track: id, firstFrame: frame, firstBox: box, lastFrame: frame, lastBox: box)
+        } else {
+            extents[id]!.lastFrame = frame
+            extents[id]!.lastBox = box
         }
     }
 
@@ -81,10 +96,16 @@ public final class TrackingSession {
     static func asWritten(_ p: Float) -> Float { Float((Double(p) * 10000).rounded() / 10000) }
 
     /// Summaries of the tracks seen in at least `minTrackFrames` frames, by track id.
+    /// One summary per person: the tracks seen in at least `minTrackFrames` frames, those that are
+    /// one person seen twice joined (`stitching`), by first track id.
     public func summaries() -> [TrackSummary] {
-        observations.keys.sorted().compactMap { id in
-            guard let o = observations[id], o.count >= options.minTrackFrames else { return nil }
-            return TrackSummary(track: id, observations: o, threshold: threshold, maxGap: options.tracker.maxMissed)
+        let kept = observations.keys.sorted().filter { (observations[$0]?.count ?? 0) >= options.minTrackFrames }
+        let people = options.stitching?.people(kept.compactMap { extents[$0] }) ?? kept.map { [$0] }
+        return people.compactMap { ids in
+            let all = ids.flatMap { observations[$0] ?? [] }.sorted { $0.frame < $1.frame }
+            var summary = TrackSummary(track: ids[0], observations: all, threshold: threshold, maxGap: options.tracker.maxMissed)
+            summary?.tracks = ids
+            return summary
         }
     }
 
@@ -99,7 +120,8 @@ public final class TrackingSession {
                 throw OutputError(path: directory.path, reason: "cannot create: \(error.localizedDescription)")
             }
             for summary in summaries {
-                guard let crop = bestCrops[summary.track]?.image else { continue }
+                let best = summary.tracks.compactMap { bestCrops[$0] }.max { $0.p < $1.p }
+                guard let crop = best?.image else { continue }
                 try writeAtomically(Data(try ImageCodec.encode(crop, as: .jpeg(quality: 90))),
                                     to: directory.appendingPathComponent("track-\(summary.track).jpg"))
             }

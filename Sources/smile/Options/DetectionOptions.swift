@@ -17,6 +17,10 @@ struct DetectionOptions: ParsableArguments {
                                + "Below the cascade's 24 px this adds an upsampled pass by itself.", valueName: "px-or-fraction"))
     var minFace: MinimumFace = .pixels(0)
 
+    @Option(help: ArgumentHelp("Images with a longer side above this are shrunk to it for detection (boxes are mapped back); "
+                               + "0: never. Detection time grows with the pixel count.", valueName: "px"))
+    var workingSide: Int = FaceDetector.Settings().maxWorkingSide
+
     @Option(help: ArgumentHelp("Extra pass on the image enlarged by this factor, for faces below about 30 px (1: off). "
                                + "Off by default: on voc_boxes it found 1 more face of 43 at about 4x the detection time and many more false faces.", valueName: "factor"))
     var upsample: Double = 1
@@ -38,6 +42,7 @@ struct DetectionOptions: ParsableArguments {
     func validate() throws {
         guard scaleFactor > 1.0, scaleFactor <= 2.0 else { throw ValidationError("--scale-factor must be in (1, 2], got \(scaleFactor)") }
         guard minNeighbours >= 0 else { throw ValidationError("--min-neighbours must be >= 0") }
+        guard workingSide == 0 || workingSide >= 48 else { throw ValidationError("--working-side must be 0 or at least 48, got \(workingSide)") }
         guard upsample >= 1, upsample <= 4 else { throw ValidationError("--upsample must be in [1, 4], got \(upsample)") }
         guard angles.degrees.allSatisfy({ abs($0) < 90 }) else { throw ValidationError("--angles must be within (-90, 90) degrees") }
     }
@@ -47,6 +52,7 @@ struct DetectionOptions: ParsableArguments {
         var settings = FaceDetector.Settings()
         settings.scaleFactor = scaleFactor
         settings.minNeighbours = minNeighbours
+        settings.maxWorkingSide = workingSide
         switch minFace {
         case .pixels(let px): settings.minFaceSize = px
         case .fraction(let f): settings.minFaceFraction = f

@@ -13,7 +13,7 @@ final class VideoFaceDetectorTests: XCTestCase {
     /// Pushes every frame, then flushes; checks each frame comes back once, in order.
     private func run(_ detector: VideoFaceDetector, _ frames: [Image]) throws -> [[DetectedFace]] {
         var out: [[DetectedFace]] = []
-        for image in frames { out += try detector.push(image) }
+        for (index, image) in frames.enumerated() { out += try detector.push(image, frame: index) }
         out += detector.flush()
         XCTAssertEqual(out.count, frames.count, "every frame comes back once")
         return out

@@ -66,7 +66,7 @@ final class TrackSummaryTests: XCTestCase {
         XCTAssertEqual(s.smiles[0].meanProbability, 0.8, accuracy: 1e-6)
         XCTAssertEqual(s.smiles[0].best.frame, 2)
         XCTAssertEqual(TracksTable.rows(s).split(separator: "\n").first,
-                       "4,all,0,10,0.000,1.000,7,0.6629,10,1.000,0.9900")
+                       "4,all,0,10,0.000,1.000,7,0.6629,10,1.000,0.9900,4")
         XCTAssertEqual(TracksTable.rows(s).split(separator: "\n").count, 4)
         XCTAssertNil(TrackSummary(track: 1, observations: [], threshold: 0.5, maxGap: 2))
     }
