@@ -46,4 +46,43 @@ final class TrackingDataTests: XCTestCase {
         } }
         XCTAssertEqual(Set(summaries.map(\.track)).count, summaries.count, "the summary lists each track once")
     }
+
+    /// The whole clip through the detection `smile frames` uses (local search between full passes),
+    /// tracking and the per-person summary: each person is listed once.
+    func testTheSummaryListsEachPersonOnceOnTheWholeClip() throws {
+        guard let root = Fixtures.dataRoot else { throw XCTSkip("SMILE_DATA is not set: skipping tracking on ../shared/data/video") }
+        let reader = try VideoReader(path: (root as NSString).appendingPathComponent("video/facenet_group.mp4"))
+        let finder = VideoFaceDetector(detector: try FaceDetector(cascadePath: Fixtures.frontalCascade()))
+        let session = TrackingSession(options: TrackingOptions(), threshold: 0.5)
+        var frames: [(index: Int, image: Image)] = []
+        var perFrame: [Int: [(Rect, Int)]] = [:]
+        func track(_ results: [[DetectedFace]]) {
+            for faces in results {
+                let (index, image) = frames.removeFirst()
+                let found = faces.map { FaceResult(box: $0.box, smileProbability: 0.5, isSmiling: true) }
+                let ids = session.update(frame: index, timeSeconds: nil, image: image, faces: found).map(\.track)
+                perFrame[index] = Array(zip(found.map(\.box), ids))
+            }
+        }
+        while let frame = try reader.next() {
+            frames.append((frame.index, frame.image))
+            track(try finder.push(frame.image, frame: frame.index))
+        }
+        track(finder.flush())
+        let people = session.summaries()
+        let maxFaces = perFrame.values.map(\.count).max() ?? 0
+        print("facenet_group, \(perFrame.count) frames, at most \(maxFaces) faces a frame; people in the summary: "
+              + people.map { "tracks \($0.tracks) frames \($0.whole.start.frame)-\($0.whole.end.frame) (\($0.whole.frames))" }.joined(separator: "; "))
+        XCTAssertEqual(perFrame.count, 105)
+        XCTAssertTrue(people.contains { $0.tracks.count > 1 }, "someone lost and found again is joined into one person")
+        // Two people of the summary are never one face: where both are seen in a frame, their boxes are apart.
+        for (i, a) in people.enumerated() { for b in people.dropFirst(i + 1) {
+            for boxes in perFrame.values {
+                guard let ba = boxes.first(where: { a.tracks.contains($0.1) })?.0,
+                      let bb = boxes.first(where: { b.tracks.contains($0.1) })?.0 else { continue }
+                XCTAssertLessThan(ba.intersectionOverUnion(bb), 0.3, "people \(a.tracks) and \(b.tracks) are one face")
+            }
+        } }
+        XCTAssertEqual(Set(people.flatMap(\.tracks)).count, people.flatMap(\.tracks).count, "each track in one person only")
+    }
 }
