@@ -17,6 +17,7 @@ struct Smile: ParsableCommand {
           smile model info models/smile-default.safetensors
         """,
         subcommands: [AnnotateCommand.self, FramesCommand.self, EvalCommand.self, EvalDetectionCommand.self, ZoomCommand.self,
-                      CompareFramesCommand.self, DatasetCommand.self, TrainCommand.self, ModelCommand.self, ImportKerasCommand.self]
+                      CompareFramesCommand.self, DatasetCommand.self, TrainCommand.self, ModelCommand.self, ImportKerasCommand.self,
+                      BenchGroupTemporary.self]
     )
 }
