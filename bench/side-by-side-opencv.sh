@@ -80,7 +80,11 @@ compare_set() {  # compare_set NAME LABEL SMILE-ARGS...
   printf '| decode only | %.2f | (in the rest) | - |\n' "$c_dec"
   printf '| detect (gray + face cascade) | %.2f | %.2f | %s |\n' "$c_det" "$o_det" "$(ratio "$o_det" "$c_det")"
   printf '| smile classification | %.2f | %.2f | %s |\n' "$c_smile" "$o_cls" "$(ratio "$o_cls" "$c_smile")"
-  printf '| the rest (wall - detect - smile) | %.2f | %.2f | %s |\n' "$c_rest" "$o_rest" "$(ratio "$o_rest" "$c_rest")"
+  if awk -v r="$o_rest" 'BEGIN { exit !(r < 0) }'; then  # frames: stage times overlap, so no remainder
+    printf '| the rest (wall - detect - smile) | %.2f | overlapped (%.2f) | - |\n' "$c_rest" "$o_rest"
+  else
+    printf '| the rest (wall - detect - smile) | %.2f | %.2f | %s |\n' "$c_rest" "$o_rest" "$(ratio "$o_rest" "$c_rest")"
+  fi
   printf '| whole process, wall | %.2f | %.2f | %s |\n' "$c_wall" "$o_wall" "$(ratio "$o_wall" "$c_wall")"
   printf '| faces found (smiling) | %s (%s) | %s (%s) | |\n' "$c_faces" "$c_smiling" "$o_faces" "$o_smiling"
   echo
