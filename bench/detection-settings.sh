@@ -32,6 +32,8 @@ min-face48 --min-face 48
 side800 --working-side 800
 side640 --working-side 640
 scale1.2+side800 --scale-factor 1.2 --working-side 800
+no-equalize --no-equalize
+no-equalize+scale1.2 --no-equalize --scale-factor 1.2
 SETTINGS
 done
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"

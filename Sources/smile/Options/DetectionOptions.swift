@@ -17,6 +17,10 @@ struct DetectionOptions: ParsableArguments {
                                + "Below the cascade's 24 px this adds an upsampled pass by itself.", valueName: "px-or-fraction"))
     var minFace: MinimumFace = .pixels(0)
 
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Histogram-equalise the image before searching it. Finds more faces in flat "
+                               + "or dim light; --no-equalize is faster (the classic recipe does not equalise) and finds fewer."))
+    var equalize = true
+
     @Option(help: ArgumentHelp("Images with a longer side above this are shrunk to it for detection (boxes are mapped back); "
                                + "0: never. Detection time grows with the pixel count.", valueName: "px"))
     var workingSide: Int = FaceDetector.Settings().maxWorkingSide
@@ -53,6 +57,7 @@ struct DetectionOptions: ParsableArguments {
         settings.scaleFactor = scaleFactor
         settings.minNeighbours = minNeighbours
         settings.maxWorkingSide = workingSide
+        settings.equalize = equalize
         switch minFace {
         case .pixels(let px): settings.minFaceSize = px
         case .fraction(let f): settings.minFaceFraction = f
