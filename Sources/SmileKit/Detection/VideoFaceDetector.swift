@@ -145,14 +145,6 @@ public final class VideoFaceDetector {
         faces.sorted { $0.box.area > $1.box.area }
     }
 
-    /// Drops what the local search remembers, so the next frame gets a full pass (e.g. after a cut).
-    /// Frames still held are dropped too: `flush` first to keep them.
-    public func reset() {
-        recent = []
-        held = []
-        fullPasses = 0
-    }
-
     /// The face nearest `face`'s box in `equalized` (the frame, gray and histogram-equalised), if any.
     func search(around box: Rect, in equalized: Image) throws -> DetectedFace? {
         let side = Double(max(box.width, box.height))
