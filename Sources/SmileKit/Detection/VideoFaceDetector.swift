@@ -3,11 +3,12 @@ import SmileVision
 /// Finds the faces of consecutive video frames cheaply: a full detection pass every few frames,
 /// and in between a search only around the faces seen recently.
 ///
-/// A full pass looks at the whole frame at every scale, which costs about 100 ms at 640x360 on
-/// one core. Faces move little from one frame to the next, so between full passes each recent face
-/// is looked for only in a window around its last box (`searchMargin` box sides on every side) and
-/// at sizes within `sizeTolerance` of its own, with the detector's own passes and settings: a few
-/// small pyramid levels of a small window, well under a millisecond for a typical face.
+/// A full pass looks at the whole frame at every scale, which costs 150-250 ms at 640x360 on
+/// one core of the development machine (`smile bench detect`). Faces move little from one frame
+/// to the next, so between full passes each recent face is looked for only in a window around its
+/// last box (`searchMargin` box sides on every side) and at sizes within `sizeTolerance` of its
+/// own, with the detector's own passes and settings: a few small pyramid levels of a small window,
+/// well under a millisecond for a typical face.
 /// - A face not found (by either pass) is looked for again around its last box for up to
 ///   `keepMissing` frames, at full-pass frames too: the frontal cascade loses a turning head for
 ///   a few frames at a time.
@@ -52,7 +53,7 @@ public final class VideoFaceDetector {
     public let settings: Settings
     /// Full passes run so far.
     public private(set) var fullPasses = 0
-    /// Local searches (one per recent face per in-between frame) run so far.
+    /// Local searches (around a recent face, or following a new face back) run so far.
     public private(set) var localSearches = 0
     private var recent: [RecentFace] = []
 

@@ -94,11 +94,11 @@ public struct FramesJob {
         frameLoop: while let first = frames.next() {
             // Every frame already decoded and detected goes through the network in one batch.
             let batch = [first] + frames.nextReady(limit: Self.framesPerBatch - 1)
-            let detected = batch.compactMap { frame -> (FrameStages.Frame, [DetectedFace], Image)? in
+            let detected = batch.compactMap { frame -> (faces: [DetectedFace], image: Image)? in
                 guard case .detected(let image, let faces, _) = frame.content else { return nil }
-                return (frame, faces, image)
+                return (faces, image)
             }
-            var results = pipeline.classify(detected.map { ($0.1, $0.2) })[...]
+            var results = pipeline.classify(detected)[...]
             for frame in batch {
                 if let signal = stop.signal {
                     summary.stoppedBy = signal
