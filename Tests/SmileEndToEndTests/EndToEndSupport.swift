@@ -18,8 +18,13 @@ enum EndToEnd {
 
     /// Runs `smile` with `arguments`; returns (status, stdout, stderr).
     static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        try runProgram(binary, arguments)
+    }
+
+    /// Runs `executable` with `arguments` and waits for it; returns (status, stdout, stderr).
+    static func runProgram(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

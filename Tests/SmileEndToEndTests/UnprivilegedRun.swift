@@ -19,16 +19,7 @@ enum UnprivilegedRun {
     /// Runs `executable` with `arguments` as `nobody`; returns (status, stdout, stderr).
     static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
         guard let prefix = dropPrivileges else { throw XCTSkip("neither setpriv nor runuser is installed: cannot run as nobody") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: prefix[0])
-        process.arguments = Array(prefix.dropFirst()) + [executable.path] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile(), errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return try EndToEnd.runProgram(URL(fileURLWithPath: prefix[0]), Array(prefix.dropFirst()) + [executable.path] + arguments)
     }
 
     /// Whether `nobody` can run `executable` (every directory above it searchable, the file executable).
