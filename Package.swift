@@ -22,7 +22,8 @@ let package = Package(
         // The only C++ in the project: a C API over OpenCV 4.
         .target(
             name: "CCVShim",
-            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2"])],
+            // -ffp-contract=off: the Haar scan must round like OpenCV's (no fused multiply-adds).
+            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2", "-ffp-contract=off"])],
             linkerSettings: openCVModules.map { .linkedLibrary($0) }
         ),
         // OpenBLAS's cblas.h.

@@ -3,6 +3,7 @@
 // thread-local message.
 
 #include "cv_shim.h"
+#include "haar_scan.hpp"
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 #include <sys/stat.h>
@@ -302,8 +304,31 @@ void resizeInto(const cv::Mat &src, cv::Mat &dst) {
 
 }  // namespace
 
+/// detectMultiScale (the numDetections overload) with our scan in place of OpenCV's:
+/// the same grouping (eps 0.2) and the same clipping to the image follow.
+void scanAndGroup(const smile::HaarScanner &scanner, const cv::Mat &gray, double scaleFactor, int minNeighbours,
+                  cv::Size minSize, cv::Size maxSize, bool vectorised, std::vector<cv::Rect> &boxes,
+                  std::vector<int> &neighbours) {
+    scanner.candidates(gray, scaleFactor, minSize, maxSize, boxes, vectorised);
+    cv::groupRectangles(boxes, neighbours, minNeighbours, 0.2);
+    const cv::Rect whole(0, 0, gray.cols, gray.rows);
+    size_t kept = 0;
+    for (size_t i = 0; i < boxes.size(); ++i) {
+        cv::Rect r = boxes[i] & whole;
+        if (r.area() <= 0) continue;
+        boxes[kept] = r;
+        neighbours[kept] = neighbours[i];
+        ++kept;
+    }
+    boxes.resize(kept);
+    neighbours.resize(kept);
+}
+
 struct cvs_cascade {
     cv::CascadeClassifier classifier;
+    /// Our faster scan of the same cascade; null when it cannot scan this cascade.
+    std::unique_ptr<smile::HaarScanner> scanner;
+    int engine = CVS_HAAR_OPENCV;
 };
 
 struct cvs_video {
@@ -517,12 +542,27 @@ int cvs_cascade_open(const char *path, cvs_cascade **out) {
             delete c;
             return fail(CVS_E_CASCADE, name + ": not a valid OpenCV cascade file");
         }
+        c->scanner = smile::HaarScanner::load(name);
+        if (c->scanner) c->engine = CVS_HAAR_SMILE;
         *out = c;
         return CVS_OK;
     });
 }
 
 void cvs_cascade_close(cvs_cascade *cascade) { delete cascade; }
+
+int cvs_cascade_set_engine(cvs_cascade *cascade, int engine) {
+    if (!cascade) return fail(CVS_E_INVALID, "cascade: null handle");
+    if (engine != CVS_HAAR_OPENCV && engine != CVS_HAAR_SMILE && engine != CVS_HAAR_SMILE_SCALAR)
+        return fail(CVS_E_INVALID, "cascade: unknown scan engine " + std::to_string(engine));
+    if (engine != CVS_HAAR_OPENCV && !cascade->scanner)
+        return fail(CVS_E_INVALID, "cascade: our scan reads only upright stump-based Haar cascades; this one is "
+                                   "scanned by OpenCV");
+    cascade->engine = engine;
+    return CVS_OK;
+}
+
+int cvs_cascade_engine(const cvs_cascade *cascade) { return cascade ? cascade->engine : CVS_HAAR_OPENCV; }
 
 int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int height,
                        double scale_factor, int min_neighbours, int min_size, int max_size,
@@ -546,6 +586,9 @@ int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int
         cv::Size minS(min_size, min_size), maxS(max_size, max_size);
         if (weights)
             cascade->classifier.detectMultiScale(img, boxes, levels, levelWeights, scale_factor, min_neighbours, 0, minS, maxS, true);
+        else if (cascade->engine != CVS_HAAR_OPENCV)
+            scanAndGroup(*cascade->scanner, img, scale_factor, min_neighbours, minS, maxS,
+                         cascade->engine == CVS_HAAR_SMILE, boxes, numbers);
         else
             cascade->classifier.detectMultiScale(img, boxes, numbers, scale_factor, min_neighbours, 0, minS, maxS);
         if (boxes.empty()) return CVS_OK;

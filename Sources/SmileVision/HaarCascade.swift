@@ -25,6 +25,16 @@ public final class HaarCascade: @unchecked Sendable {
         public init() {}
     }
 
+    /// Who scans the image pyramid for a cascade's raw windows; all three give the same boxes.
+    public enum ScanEngine: String, CaseIterable, Sendable {
+        /// OpenCV's CascadeClassifier.
+        case opencv
+        /// Our scan (haar_scan.cpp): the same windows, stage 0 eight windows at a time with AVX2.
+        case smile
+        /// Our scan with the scalar stage-0 kernel (the vector kernel's reference in tests).
+        case smileScalar = "smile-scalar"
+    }
+
     /// The file the cascade was loaded from.
     public let path: String
     private let handle: OpaquePointer
@@ -39,6 +49,27 @@ public final class HaarCascade: @unchecked Sendable {
     }
 
     deinit { cvs_cascade_close(handle) }
+
+    /// The engine that scans for this cascade: `.smile` when our scan reads the cascade
+    /// (upright, stump-based Haar ones such as the frontal face cascade), else `.opencv`.
+    public var scanEngine: ScanEngine {
+        switch cvs_cascade_engine(handle) {
+        case Int32(CVS_HAAR_SMILE): return .smile
+        case Int32(CVS_HAAR_SMILE_SCALAR): return .smileScalar
+        default: return .opencv
+        }
+    }
+
+    /// Chooses who scans; throws `.invalidArgument` when our scan cannot read this cascade.
+    public func setScanEngine(_ engine: ScanEngine) throws {
+        let code: Int32
+        switch engine {
+        case .opencv: code = Int32(CVS_HAAR_OPENCV)
+        case .smile: code = Int32(CVS_HAAR_SMILE)
+        case .smileScalar: code = Int32(CVS_HAAR_SMILE_SCALAR)
+        }
+        try check(cvs_cascade_set_engine(handle, code))
+    }
 
     /// Finds objects in `image` (gray or BGR; converted to gray inside).
     public func detect(in image: Image, parameters: Parameters = .init()) throws -> [Detection] {

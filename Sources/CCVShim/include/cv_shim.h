@@ -1,6 +1,7 @@
 /*
  * cv_shim.h - a small plain-C API over OpenCV 4 (imgcodecs, imgproc,
- * objdetect, videoio). The only C++ in the project lives in cv_shim.cpp.
+ * objdetect, videoio). The only C++ in the project lives in this shim
+ * (cv_shim.cpp, and haar_scan/haar_stage0 for our Haar scan).
  *
  * Conventions
  * - Every function returning `int` returns CVS_OK (0) on success or one of the
@@ -150,6 +151,22 @@ int cvs_draw_label(uint8_t *pixels, int width, int height, int channels,
 /* ---- Haar cascades ------------------------------------------------------ */
 
 typedef struct cvs_cascade cvs_cascade;
+
+/** Who scans the image pyramid for a cascade's raw windows. */
+enum {
+    CVS_HAAR_OPENCV = 0,       /* OpenCV's CascadeClassifier */
+    CVS_HAAR_SMILE = 1,        /* our scan (same windows), vectorised where the CPU allows */
+    CVS_HAAR_SMILE_SCALAR = 2  /* our scan with the scalar stage-0 kernel (the vector one's reference) */
+};
+
+/**
+ * Chooses the scan engine (new cascades start with CVS_HAAR_SMILE when it can
+ * read them, else CVS_HAAR_OPENCV). Level-weight detection always uses OpenCV.
+ */
+int cvs_cascade_set_engine(cvs_cascade *cascade, int engine);
+
+/** The engine `cascade` scans with. */
+int cvs_cascade_engine(const cvs_cascade *cascade);
 
 /** One detection: box, neighbour count (0 if unknown) and level weight (0 if not requested). */
 typedef struct {

@@ -41,6 +41,9 @@ public final class FaceDetector {
         public var equalize = true
         /// IoU at or above which boxes of the passes are merged into one face.
         public var nmsIoU = NonMaximumSuppression.defaultIoUThreshold
+        /// Who scans the pyramid: our scan (same boxes as OpenCV's, faster) wherever it can read
+        /// the cascade, or OpenCV's own (`.opencv`, for comparison).
+        public var scanEngine = HaarCascade.ScanEngine.smile
         public init() {}
 
         /// Whether only the original single frontal pass runs.
@@ -67,6 +70,10 @@ public final class FaceDetector {
             ? try HaarCascade(path: profileCascadePath ?? CascadeLocator.locate(CascadeLocator.profileFace)) : nil
         self.eyeCascade = settings.eyeCheck
             ? try HaarCascade(path: eyeCascadePath ?? CascadeLocator.locate(CascadeLocator.eye)) : nil
+        for loaded in [cascade, profileCascade, eyeCascade].compactMap({ $0 }) {
+            // A cascade our scan cannot read (tree-based, tilted features) stays with OpenCV.
+            if settings.scanEngine == .opencv || loaded.scanEngine != .opencv { try loaded.setScanEngine(settings.scanEngine) }
+        }
     }
 
     /// Face boxes in `image` coordinates, largest first (the boxes of `detectFaces`).

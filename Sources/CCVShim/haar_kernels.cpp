@@ -1,0 +1,261 @@
+// haar_kernels.cpp - the row kernels: a scalar one that follows OpenCV's
+// arithmetic operation for operation, and an AVX2 one that does the same
+// operations for eight neighbouring windows at once (same float and double
+// roundings, no fused multiply-adds: the shim is built with -ffp-contract=off),
+// so both give OpenCV's verdicts bit for bit.
+//
+// The AVX2 kernel works in three passes over a row: stage 0 (and each
+// window's variance normalisation) for every window, eight at a time from
+// contiguous loads; OpenCV's skip rule; then the later stages for the windows
+// still alive, eight neighbours at a time while enough of them live, the last
+// few one by one.
+
+#include "haar_kernels.hpp"
+
+#include <immintrin.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace smile {
+
+void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std::vector<HaarScanner::Stump> &stumps,
+                   const std::vector<HaarScanner::Stage> &stages, int stride, bool reorder,
+                   std::vector<ScanStump> &outStumps, std::vector<ScanStage> &outStages) {
+    outStumps.clear();
+    outStages.clear();
+    auto place = [&](const HaarScanner::Stump &stump) {
+        const HaarScanner::Feature &f = features[stump.feature];
+        ScanStump s;
+        std::memset(&s, 0, sizeof s);
+        for (int r = 0; r < f.count; ++r) {
+            s.ofs[r][0] = f.x[r] + stride * f.y[r];
+            s.ofs[r][1] = f.x[r] + f.w[r] + stride * f.y[r];
+            s.ofs[r][2] = f.x[r] + stride * (f.y[r] + f.h[r]);
+            s.ofs[r][3] = f.x[r] + f.w[r] + stride * (f.y[r] + f.h[r]);
+            s.weight[r] = f.weight[r];
+        }
+        s.threshold = stump.threshold;
+        s.left = stump.left;
+        s.right = stump.right;
+        outStumps.push_back(s);
+    };
+    auto isTwoRect = [&](const HaarScanner::Stump &stump) { return features[stump.feature].weight[2] == 0.0f; };
+    for (const HaarScanner::Stage &stage : stages) {
+        ScanStage out{int(outStumps.size()), 0, stage.count, stage.threshold};
+        if (reorder) {
+            for (int i = 0; i < stage.count; ++i)
+                if (isTwoRect(stumps[stage.first + i])) place(stumps[stage.first + i]), ++out.twoRect;
+            for (int i = 0; i < stage.count; ++i)
+                if (!isTwoRect(stumps[stage.first + i])) place(stumps[stage.first + i]);
+        } else {
+            for (int i = 0; i < stage.count; ++i) place(stumps[stage.first + i]);
+        }
+        outStages.push_back(out);
+    }
+}
+
+namespace {
+
+// ---- scalar: OpenCV's HaarEvaluator::setWindow and predictOrderedStump ----
+
+/// A rectangle's sum from four integral-image corners (wrapping like OpenCV's int arithmetic).
+inline int32_t rectSum(const int32_t *p, const int *o) {
+    return int32_t(uint32_t(p[o[0]]) - uint32_t(p[o[1]]) - uint32_t(p[o[2]]) + uint32_t(p[o[3]]));
+}
+
+/// The window's variance normalisation factor; `kept` false for windows OpenCV skips as flat.
+inline float windowNorm(const ScanCascade &c, const int32_t *p, const int32_t *q, bool &kept) {
+    int windowSum = rectSum(p, c.nofs);
+    unsigned windowSquares = unsigned(rectSum(q, c.nofs));
+    double nf = c.area * windowSquares - double(windowSum) * windowSum;
+    if (nf > 0.) {
+        float factor = float(1. / std::sqrt(nf));
+        kept = c.area * factor < 1e-1;
+        return factor;
+    }
+    kept = false;
+    return 1.f;
+}
+
+/// A stump's feature value for one window, as OpenCV computes it (adding the third rectangle
+/// always: for a two-rectangle feature it adds 0 * 0, which changes no bit that matters).
+inline float featureValue(const ScanStump &s, const int32_t *p, float factor) {
+    float ret = s.weight[0] * float(rectSum(p, s.ofs[0])) + s.weight[1] * float(rectSum(p, s.ofs[1]));
+    ret += s.weight[2] * float(rectSum(p, s.ofs[2]));
+    return ret * factor;
+}
+
+/// Stages from `first` on for one window: 1 found, -k rejected at stage k.
+int stagesFrom(const ScanCascade &c, const int32_t *p, float factor, int first) {
+    for (int k = first; k < c.stageCount; ++k) {
+        const ScanStage &stage = c.stages[k];
+        double sum = 0;
+        for (const ScanStump *s = c.stumps + stage.first, *end = s + stage.count; s != end; ++s) {
+            double value = featureValue(*s, p, factor);
+            sum += value < s->threshold ? s->left : s->right;
+        }
+        if (sum < stage.threshold) return -k;
+    }
+    return kFound;
+}
+
+// ---- AVX2: eight windows at x, x + step, ..., x + 7 * step ----
+
+/// Fewer live windows than this in a block of eight finish one by one (measured: vector work
+/// on mostly dead lanes costs more than the scalar loop).
+constexpr int kMinVectorLanes = 2;
+
+/// The even 32-bit elements of a then b: [a0 a2 a4 a6 b0 b2 b4 b6].
+__attribute__((target("avx2"))) inline __m256i evens(__m256i a, __m256i b) {
+    __m256 s = _mm256_shuffle_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_permute4x64_epi64(_mm256_castps_si256(s), _MM_SHUFFLE(3, 1, 2, 0));
+}
+
+/// The integral-image values at `p + j * Step` for j = 0..7.
+template <int Step>
+__attribute__((target("avx2"))) inline __m256i load8(const int32_t *p) {
+    if (Step == 1) return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
+    return evens(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(p)),
+                 _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p + 8)));
+}
+
+template <int Step>
+__attribute__((target("avx2"))) inline __m256i rectSum8(const int32_t *p, const int *o) {
+    __m256i s = _mm256_sub_epi32(load8<Step>(p + o[0]), load8<Step>(p + o[1]));
+    return _mm256_add_epi32(_mm256_sub_epi32(s, load8<Step>(p + o[2])), load8<Step>(p + o[3]));
+}
+
+/// Four int32 lanes read as unsigned, converted exactly to double.
+__attribute__((target("avx2"))) inline __m256d unsignedToDouble(__m128i v) {
+    __m256d d = _mm256_cvtepi32_pd(v);
+    __m256d negative = _mm256_cvtepi32_pd(_mm_srai_epi32(v, 31));  // -1.0 where the sign bit is set
+    return _mm256_sub_pd(d, _mm256_mul_pd(negative, _mm256_set1_pd(4294967296.0)));
+}
+
+/// windowNorm for four windows: the factors, and a bit per window kept.
+__attribute__((target("avx2"))) inline __m128 norm4(__m128i sum, __m128i squares, double area, int &keptBits) {
+    __m256d s = _mm256_cvtepi32_pd(sum);
+    __m256d q = unsignedToDouble(squares);
+    __m256d nf = _mm256_sub_pd(_mm256_mul_pd(_mm256_set1_pd(area), q), _mm256_mul_pd(s, s));
+    __m256d positive = _mm256_cmp_pd(nf, _mm256_setzero_pd(), _CMP_GT_OQ);
+    __m128 factor = _mm256_cvtpd_ps(_mm256_div_pd(_mm256_set1_pd(1.0), _mm256_sqrt_pd(nf)));
+    __m256d scaled = _mm256_mul_pd(_mm256_set1_pd(area), _mm256_cvtps_pd(factor));
+    keptBits = _mm256_movemask_pd(_mm256_and_pd(positive, _mm256_cmp_pd(scaled, _mm256_set1_pd(1e-1), _CMP_LT_OQ)));
+    return factor;
+}
+
+/// The feature values of stump `s` for eight windows (`Rects` of its rectangles).
+template <int Step, int Rects>
+__attribute__((target("avx2"))) inline __m256 featureValue8(const ScanStump &s, const int32_t *p, __m256 factor) {
+    __m256 ret = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(s.weight[0]), _mm256_cvtepi32_ps(rectSum8<Step>(p, s.ofs[0]))),
+                               _mm256_mul_ps(_mm256_set1_ps(s.weight[1]), _mm256_cvtepi32_ps(rectSum8<Step>(p, s.ofs[1]))));
+    if (Rects == 3)
+        ret = _mm256_add_ps(ret, _mm256_mul_ps(_mm256_set1_ps(s.weight[2]), _mm256_cvtepi32_ps(rectSum8<Step>(p, s.ofs[2]))));
+    return _mm256_mul_ps(ret, factor);
+}
+
+/// Adds stump `s`'s leaf for eight windows to the two double accumulators.
+template <int Step, int Rects>
+__attribute__((target("avx2"))) inline void addLeaves8(const ScanStump &s, const int32_t *p, __m256 factor,
+                                                       __m256d &totalLo, __m256d &totalHi) {
+    const __m256 value = featureValue8<Step, Rects>(s, p, factor);  // (not inside the macro: its comma)
+    __m256 below = _mm256_cmp_ps(value, _mm256_set1_ps(s.threshold), _CMP_LT_OQ);
+    __m256 leaf = _mm256_blendv_ps(_mm256_set1_ps(s.right), _mm256_set1_ps(s.left), below);
+    totalLo = _mm256_add_pd(totalLo, _mm256_cvtps_pd(_mm256_castps256_ps128(leaf)));
+    totalHi = _mm256_add_pd(totalHi, _mm256_cvtps_pd(_mm256_extractf128_ps(leaf, 1)));
+}
+
+/// A bit per window that stage `k` rejects.
+template <int Step>
+__attribute__((target("avx2"))) inline int stageRejects(const ScanCascade &c, int k, const int32_t *p, __m256 factor) {
+    const ScanStage &stage = c.stages[k];
+    const ScanStump *s = c.stumps + stage.first;
+    const ScanStump *twoEnd = s + stage.twoRect, *end = s + stage.count;
+    __m256d totalLo = _mm256_setzero_pd(), totalHi = _mm256_setzero_pd();
+    for (; s != twoEnd; ++s) addLeaves8<Step, 2>(*s, p, factor, totalLo, totalHi);
+    for (; s != end; ++s) addLeaves8<Step, 3>(*s, p, factor, totalLo, totalHi);
+    const __m256d threshold = _mm256_set1_pd(stage.threshold);
+    return _mm256_movemask_pd(_mm256_cmp_pd(totalLo, threshold, _CMP_LT_OQ)) |
+           (_mm256_movemask_pd(_mm256_cmp_pd(totalHi, threshold, _CMP_LT_OQ)) << 4);
+}
+
+/// Stages from 1 on for the windows of `alive` (a bit per window) in a block of eight.
+template <int Step>
+__attribute__((target("avx2"))) void laterStages8(const ScanCascade &c, const int32_t *p, const float *norm, int alive,
+                                                  int8_t *verdict) {
+    const __m256 factor = _mm256_loadu_ps(norm);
+    int k = 1;
+    for (; k < c.stageCount && alive != 0 && __builtin_popcount(alive) >= kMinVectorLanes; ++k) {
+        int rejected = stageRejects<Step>(c, k, p, factor) & alive;
+        for (int bits = rejected; bits != 0; bits &= bits - 1) verdict[__builtin_ctz(bits)] = int8_t(-k);
+        alive &= ~rejected;
+    }
+    for (int bits = alive; bits != 0; bits &= bits - 1) {
+        int j = __builtin_ctz(bits);
+        verdict[j] = int8_t(stagesFrom(c, p + j * Step, norm[j], k));
+    }
+}
+
+template <int Step>
+__attribute__((target("avx2"))) void rowAvx2(const ScanCascade &c, const int32_t *sum, const int32_t *squares,
+                                             int count, int8_t *verdict, float *norm) {
+    // Stage 0 and the normalisation for every window.
+    for (int i = 0; i < count; i += 8) {
+        const int32_t *p = sum + i * Step;
+        __m256i windowSum = rectSum8<Step>(p, c.nofs);
+        __m256i windowSquares = rectSum8<Step>(squares + i * Step, c.nofs);
+        int keptLo, keptHi;
+        __m128 lo = norm4(_mm256_castsi256_si128(windowSum), _mm256_castsi256_si128(windowSquares), c.area, keptLo);
+        __m128 hi =
+            norm4(_mm256_extracti128_si256(windowSum, 1), _mm256_extracti128_si256(windowSquares, 1), c.area, keptHi);
+        __m256 factor = _mm256_set_m128(hi, lo);
+        _mm256_storeu_ps(norm + i, factor);
+        int kept = keptLo | (keptHi << 4);
+        int rejected = stageRejects<Step>(c, 0, p, factor);
+        for (int j = 0; j < 8; ++j)
+            verdict[i + j] = (kept >> j & 1) == 0 ? kFlat : (rejected >> j & 1) ? kRejectedAtStage0 : kFound;
+    }
+    // OpenCV does not look at the window after one that stage 0 rejected.
+    for (int i = 0; i < count; ++i)
+        if (verdict[i] == kRejectedAtStage0 && i + 1 < count) verdict[++i] = kSkipped;
+    // The later stages for the windows still alive.
+    for (int i = 0; i < count; i += 8) {
+        int alive = 0;
+        for (int j = 0; j < 8 && i + j < count; ++j)
+            if (verdict[i + j] == kFound) alive |= 1 << j;
+        if (alive != 0) laterStages8<Step>(c, sum + i * Step, norm + i, alive, verdict + i);
+    }
+}
+
+void rowVector(const ScanCascade &c, const int32_t *sum, const int32_t *squares, int step, int count, int8_t *verdict,
+               float *norm) {
+    if (step == 1)
+        rowAvx2<1>(c, sum, squares, count, verdict, norm);
+    else if (step == 2)
+        rowAvx2<2>(c, sum, squares, count, verdict, norm);
+    else
+        rowScalar(c, sum, squares, step, count, verdict, norm);
+}
+
+}  // namespace
+
+void rowScalar(const ScanCascade &c, const int32_t *sum, const int32_t *squares, int step, int count, int8_t *verdict,
+               float *norm) {
+    (void)norm;
+    for (int i = 0; i < count; ++i) verdict[i] = kSkipped;
+    for (int i = 0; i < count; ++i) {
+        const int32_t *p = sum + i * step;
+        bool kept;
+        float factor = windowNorm(c, p, squares + i * step, kept);
+        verdict[i] = int8_t(kept ? stagesFrom(c, p, factor, 0) : kFlat);
+        if (verdict[i] == kRejectedAtStage0) ++i;  // OpenCV skips the next window
+    }
+}
+
+RowKernel rowKernel() {
+    static const RowKernel kernel = __builtin_cpu_supports("avx2") ? rowVector : rowScalar;
+    return kernel;
+}
+
+}  // namespace smile

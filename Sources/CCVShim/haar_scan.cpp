@@ -1,0 +1,215 @@
+// haar_scan.cpp - HaarScanner: loading a cascade and scanning the image
+// pyramid exactly as OpenCV 4's CascadeClassifier does with one thread
+// (cascadedetect.cpp: detectMultiScaleNoGrouping, HaarEvaluator::setWindow,
+// predictOrderedStump); the row kernels (haar_kernels.cpp) do the evaluating.
+
+#include "haar_scan.hpp"
+#include "haar_kernels.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+
+namespace smile {
+
+namespace {
+
+/// OpenCV subtracts this from every stage threshold when it reads a cascade.
+constexpr float kThresholdEps = 1e-5f;
+
+/// Reads the stages, stumps and features of a new-format Haar cascade.
+bool readCascade(const cv::FileNode &root, cv::Size &window, std::vector<HaarScanner::Feature> &features,
+                 std::vector<HaarScanner::Stump> &stumps, std::vector<HaarScanner::Stage> &stages) {
+    if ((std::string)root["stageType"] != "BOOST" || (std::string)root["featureType"] != "HAAR") return false;
+    window = cv::Size((int)root["width"], (int)root["height"]);
+    if (window.width <= 2 || window.height <= 2) return false;
+    cv::FileNode params = root["featureParams"];
+    if (params.empty() || (int)params["maxCatCount"] != 0) return false;
+
+    cv::FileNode stageNodes = root["stages"];
+    if (stageNodes.empty()) return false;
+    for (cv::FileNodeIterator it = stageNodes.begin(); it != stageNodes.end(); ++it) {
+        cv::FileNode stageNode = *it;
+        HaarScanner::Stage stage;
+        stage.threshold = (float)stageNode["stageThreshold"] - kThresholdEps;
+        stage.first = int(stumps.size());
+        cv::FileNode weak = stageNode["weakClassifiers"];
+        if (weak.empty()) return false;
+        for (cv::FileNodeIterator w = weak.begin(); w != weak.end(); ++w) {
+            cv::FileNode nodes = (*w)["internalNodes"], leaves = (*w)["leafValues"];
+            // A stump: one split (left, right, feature, threshold) and two leaves.
+            if (nodes.size() != 4 || leaves.size() != 2) return false;
+            HaarScanner::Stump stump;
+            stump.feature = (int)nodes[2];
+            stump.threshold = (float)nodes[3];
+            stump.left = (float)leaves[0];
+            stump.right = (float)leaves[1];
+            stumps.push_back(stump);
+        }
+        stage.count = int(stumps.size()) - stage.first;
+        stages.push_back(stage);
+    }
+
+    cv::FileNode featureNodes = root["features"];
+    if (featureNodes.empty()) return false;
+    for (cv::FileNodeIterator it = featureNodes.begin(); it != featureNodes.end(); ++it) {
+        if ((int)(*it)["tilted"] != 0) return false;
+        HaarScanner::Feature f{};
+        cv::FileNode rects = (*it)["rects"];
+        if (rects.size() < 1 || rects.size() > 3) return false;
+        f.count = int(rects.size());
+        int r = 0;
+        for (cv::FileNodeIterator ri = rects.begin(); ri != rects.end(); ++ri, ++r) {
+            cv::FileNodeIterator v = (*ri).begin();
+            v >> f.x[r] >> f.y[r] >> f.w[r] >> f.h[r] >> f.weight[r];
+            if (f.x[r] < 0 || f.y[r] < 0 || f.w[r] < 0 || f.h[r] < 0 || f.x[r] + f.w[r] > window.width ||
+                f.y[r] + f.h[r] > window.height)
+                return false;
+        }
+        features.push_back(f);
+    }
+    for (const auto &s : stumps)
+        if (s.feature < 0 || s.feature >= int(features.size())) return false;
+    // Verdicts are int8: -k for a rejection at stage k.
+    return !stages.empty() && stages.size() < 127;
+}
+
+/// Whether every stage's sum of leaves is exact in double whatever the order of adding: the
+/// largest sum it can reach, over the smallest leaf's unit in the last place, stays below 2^52.
+/// Then our kernels may add a stage's two-rectangle stumps first and still match OpenCV bit for bit.
+bool leafSumsAreExact(const std::vector<HaarScanner::Stump> &stumps, const std::vector<HaarScanner::Stage> &stages) {
+    for (const HaarScanner::Stage &stage : stages) {
+        double largest = 0, smallestUnit = HUGE_VAL;
+        for (int i = 0; i < stage.count; ++i) {
+            const HaarScanner::Stump &s = stumps[stage.first + i];
+            for (float leaf : {s.left, s.right}) {
+                if (leaf == 0) continue;
+                int exponent;
+                std::frexp(leaf, &exponent);
+                smallestUnit = std::min(smallestUnit, std::ldexp(1.0, exponent - 24));
+            }
+            largest += std::max(std::fabs(s.left), std::fabs(s.right));
+        }
+        if (largest > 0 && largest / smallestUnit >= std::ldexp(1.0, 52)) return false;
+    }
+    return true;
+}
+
+/// Scratch of one thread: pyramid level pixels and its two integral images.
+struct Scratch {
+    std::vector<uint8_t> pixels;
+    std::vector<int32_t> sum, squares;
+    std::vector<ScanStump> stumps;
+    std::vector<ScanStage> stages;
+    std::vector<int8_t> verdict;
+    std::vector<float> norm;
+    int featureStride = -1;
+    uint64_t featureOwner = 0;
+};
+
+thread_local Scratch scratch;
+
+}  // namespace
+
+std::unique_ptr<HaarScanner> HaarScanner::load(const std::string &path) {
+    try {
+        cv::FileStorage fs(path, cv::FileStorage::READ);
+        if (!fs.isOpened()) return nullptr;
+        static std::atomic<uint64_t> nextID{1};
+        std::unique_ptr<HaarScanner> scanner(new HaarScanner());
+        scanner->id_ = nextID++;
+        if (!readCascade(fs.getFirstTopLevelNode(), scanner->window_, scanner->features_, scanner->stumps_,
+                         scanner->stages_))
+            return nullptr;
+        scanner->reorderable_ = leafSumsAreExact(scanner->stumps_, scanner->stages_);
+        return scanner;
+    } catch (const cv::Exception &) {
+        return nullptr;
+    }
+}
+
+void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
+                             std::vector<cv::Rect> &out, bool vectorised) const {
+    out.clear();
+    CV_Assert(gray.type() == CV_8UC1 && scaleFactor > 1);
+    const cv::Size imageSize = gray.size();
+    if (maxSize.width == 0 || maxSize.height == 0) maxSize = imageSize;
+
+    // The pyramid's scales, as detectMultiScaleNoGrouping picks them.
+    std::vector<float> scales;
+    for (double factor = 1;; factor *= scaleFactor) {
+        cv::Size w(cvRound(window_.width * factor), cvRound(window_.height * factor));
+        if (w.width > maxSize.width || w.height > maxSize.height || w.width > imageSize.width ||
+            w.height > imageSize.height)
+            break;
+        if (w.width < minSize.width || w.height < minSize.height) continue;
+        scales.push_back(float(factor));
+    }
+    if (scales.empty()) return;
+
+    // All levels share one row stride (like OpenCV's single buffer), so feature offsets are fixed.
+    const cv::Size first(cvRound(imageSize.width / scales[0]) + 1, cvRound(imageSize.height / scales[0]) + 1);
+    const int stride = (first.width + 15) & ~15;
+    const size_t integralSize = size_t(stride) * first.height + kScanPadding;
+    Scratch &s = scratch;
+    if (s.sum.size() < integralSize) {
+        s.sum.assign(integralSize, 0);
+        s.squares.assign(integralSize, 0);
+    }
+    if (s.pixels.size() < size_t(first.width) * first.height) s.pixels.resize(size_t(first.width) * first.height);
+    if (s.featureStride != stride || s.featureOwner != id_) {
+        layOutCascade(features_, stumps_, stages_, stride, reorderable_, s.stumps, s.stages);
+        s.featureStride = stride;
+        s.featureOwner = id_;
+    }
+    if (s.verdict.size() < size_t(stride) + 64) {
+        s.verdict.resize(size_t(stride) + 64);
+        s.norm.resize(size_t(stride) + 64);
+    }
+
+    ScanCascade cascade;
+    cascade.stumps = s.stumps.data();
+    cascade.stages = s.stages.data();
+    cascade.stageCount = int(stages_.size());
+    const cv::Rect normRect(1, 1, window_.width - 2, window_.height - 2);
+    cascade.area = double(normRect.area());
+    cascade.nofs[0] = normRect.x + stride * normRect.y;
+    cascade.nofs[1] = normRect.x + normRect.width + stride * normRect.y;
+    cascade.nofs[2] = normRect.x + stride * (normRect.y + normRect.height);
+    cascade.nofs[3] = normRect.x + normRect.width + stride * (normRect.y + normRect.height);
+
+    // OpenCV splits rows into stripes from the first level's width; the stripes bound the last row scanned.
+    const int stripes = cvCeil(std::max(first.width - window_.width, 0) / 32.);
+    if (stripes == 0) return;
+    const RowKernel kernel = vectorised ? rowKernel() : rowScalar;
+
+    for (float scale : scales) {
+        const cv::Size size(cvRound(imageSize.width / scale), cvRound(imageSize.height / scale));
+        const int ystep = scale >= 2 ? 1 : 2;
+        const cv::Size work(std::max(size.width + 1 - window_.width, 0), std::max(size.height + 1 - window_.height, 0));
+        const int stripeSize = std::max((work.height / ystep + stripes - 1) / stripes, 1) * ystep;
+        const int lastRow = std::min(stripes * stripeSize, work.height);
+        const cv::Size box(cvRound(window_.width * scale), cvRound(window_.height * scale));
+
+        cv::Mat level(size, CV_8U, s.pixels.data());
+        // OpenCV 4.6 (Debian 12) resizes pyramid levels with INTER_LINEAR_EXACT; INTER_LINEAR gives other windows.
+        cv::resize(gray, level, level.size(), 1. / scale, 1. / scale, cv::INTER_LINEAR_EXACT);
+        cv::Mat sum(size.height + 1, size.width + 1, CV_32S, s.sum.data(), size_t(stride) * 4);
+        cv::Mat squares(size.height + 1, size.width + 1, CV_32S, s.squares.data(), size_t(stride) * 4);
+        cv::integral(level, sum, squares, cv::noArray(), CV_32S, CV_32S);
+
+        for (int y = 0; y < lastRow; y += ystep) {
+            const int32_t *rowSum = s.sum.data() + size_t(y) * stride;
+            const int32_t *rowSquares = s.squares.data() + size_t(y) * stride;
+            const int count = (work.width + ystep - 1) / ystep;
+            kernel(cascade, rowSum, rowSquares, ystep, count, s.verdict.data(), s.norm.data());
+            for (int i = 0; i < count; ++i)
+                if (s.verdict[i] == kFound)
+                    out.push_back(cv::Rect(cvRound(i * ystep * scale), cvRound(y * scale), box.width, box.height));
+        }
+    }
+}
+
+}  // namespace smile
