@@ -20,7 +20,7 @@
 namespace smile {
 
 void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std::vector<HaarScanner::Stump> &stumps,
-                   const std::vector<HaarScanner::Stage> &stages, int stride, bool reorder,
+                   const std::vector<HaarScanner::Stage> &stages, IntegralLayout layout, bool reorder,
                    std::vector<ScanStump> &outStumps, std::vector<ScanStage> &outStages) {
     outStumps.clear();
     outStages.clear();
@@ -29,10 +29,10 @@ void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std:
         ScanStump s;
         std::memset(&s, 0, sizeof s);
         for (int r = 0; r < f.count; ++r) {
-            s.ofs[r][0] = f.x[r] + stride * f.y[r];
-            s.ofs[r][1] = f.x[r] + f.w[r] + stride * f.y[r];
-            s.ofs[r][2] = f.x[r] + stride * (f.y[r] + f.h[r]);
-            s.ofs[r][3] = f.x[r] + f.w[r] + stride * (f.y[r] + f.h[r]);
+            s.ofs[r][0] = layout.offset(f.x[r], f.y[r]);
+            s.ofs[r][1] = layout.offset(f.x[r] + f.w[r], f.y[r]);
+            s.ofs[r][2] = layout.offset(f.x[r], f.y[r] + f.h[r]);
+            s.ofs[r][3] = layout.offset(f.x[r] + f.w[r], f.y[r] + f.h[r]);
             s.weight[r] = f.weight[r];
         }
         s.threshold = stump.threshold;

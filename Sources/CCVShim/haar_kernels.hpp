@@ -44,11 +44,22 @@ struct ScanCascade {
     double area;
 };
 
-/// The stumps and stages of `scanner`'s cascade laid out for integral images `stride` ints wide.
+/// How integral images are stored: plainly (rows `stride` ints apart), or with each row split
+/// into its even columns and then its odd ones, each half `stride` ints long. Levels scanned at
+/// every second column use the split form: their neighbouring windows are then neighbouring
+/// ints, so eight load at once without shuffling.
+struct IntegralLayout {
+    int stride;
+    bool split;
+    /// Where the integral value at (x, y) lies relative to (0, 0).
+    int offset(int x, int y) const { return split ? 2 * y * stride + (x & 1) * stride + (x >> 1) : x + y * stride; }
+};
+
+/// The stumps and stages of a cascade laid out for integral images stored as `layout` says.
 /// Within a stage, two-rectangle stumps go first when `reorder` (allowed when a stage's sum of
 /// leaves is exact in double whatever the order: see HaarScanner::load).
 void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std::vector<HaarScanner::Stump> &stumps,
-                   const std::vector<HaarScanner::Stage> &stages, int stride, bool reorder,
+                   const std::vector<HaarScanner::Stage> &stages, IntegralLayout layout, bool reorder,
                    std::vector<ScanStump> &outStumps, std::vector<ScanStage> &outStages);
 
 /// Verdicts for `count` windows at x = i * step of the row starting at `sum`/`squares`

@@ -97,12 +97,24 @@ bool leafSumsAreExact(const std::vector<HaarScanner::Stump> &stumps, const std::
     return true;
 }
 
+/// Copies `rows` rows of `cols` integral values into the split layout (see IntegralLayout).
+void splitColumns(const int32_t *plain, int stride, int rows, int cols, int32_t *split, int half) {
+    for (int r = 0; r < rows; ++r) {
+        const int32_t *from = plain + size_t(r) * stride;
+        int32_t *even = split + size_t(r) * 2 * half, *odd = even + half;
+        for (int c = 0; c < cols; ++c) (c & 1 ? odd : even)[c >> 1] = from[c];
+    }
+}
+
 /// Scratch of one thread: pyramid level pixels and its two integral images.
 struct Scratch {
     std::vector<uint8_t> pixels;
     std::vector<int32_t> sum, squares;
-    std::vector<ScanStump> stumps;
-    std::vector<ScanStage> stages;
+    /// The cascade laid out for the plain and the split integral images.
+    std::vector<ScanStump> stumps, splitStumps;
+    std::vector<ScanStage> stages, splitStages;
+    /// Integral images of a level scanned every second column, in the split layout.
+    std::vector<int32_t> splitSum, splitSquares;
     std::vector<int8_t> verdict;
     std::vector<float> norm;
     int featureStride = -1;
@@ -152,15 +164,22 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
     // All levels share one row stride (like OpenCV's single buffer), so feature offsets are fixed.
     const cv::Size first(cvRound(imageSize.width / scales[0]) + 1, cvRound(imageSize.height / scales[0]) + 1);
     const int stride = (first.width + 15) & ~15;
+    const int half = stride / 2 + 16;
     const size_t integralSize = size_t(stride) * first.height + kScanPadding;
+    const size_t splitSize = size_t(2 * half) * first.height + kScanPadding;
     Scratch &s = scratch;
     if (s.sum.size() < integralSize) {
         s.sum.assign(integralSize, 0);
         s.squares.assign(integralSize, 0);
     }
+    if (s.splitSum.size() < splitSize) {
+        s.splitSum.assign(splitSize, 0);
+        s.splitSquares.assign(splitSize, 0);
+    }
     if (s.pixels.size() < size_t(first.width) * first.height) s.pixels.resize(size_t(first.width) * first.height);
     if (s.featureStride != stride || s.featureOwner != id_) {
-        layOutCascade(features_, stumps_, stages_, stride, reorderable_, s.stumps, s.stages);
+        layOutCascade(features_, stumps_, stages_, {stride, false}, reorderable_, s.stumps, s.stages);
+        layOutCascade(features_, stumps_, stages_, {half, true}, reorderable_, s.splitStumps, s.splitStages);
         s.featureStride = stride;
         s.featureOwner = id_;
     }
@@ -169,16 +188,22 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
         s.norm.resize(size_t(stride) + 64);
     }
 
-    ScanCascade cascade;
-    cascade.stumps = s.stumps.data();
-    cascade.stages = s.stages.data();
-    cascade.stageCount = int(stages_.size());
     const cv::Rect normRect(1, 1, window_.width - 2, window_.height - 2);
-    cascade.area = double(normRect.area());
-    cascade.nofs[0] = normRect.x + stride * normRect.y;
-    cascade.nofs[1] = normRect.x + normRect.width + stride * normRect.y;
-    cascade.nofs[2] = normRect.x + stride * (normRect.y + normRect.height);
-    cascade.nofs[3] = normRect.x + normRect.width + stride * (normRect.y + normRect.height);
+    auto cascadeFor = [&](IntegralLayout layout, const std::vector<ScanStump> &stumps,
+                          const std::vector<ScanStage> &stages) {
+        ScanCascade c;
+        c.stumps = stumps.data();
+        c.stages = stages.data();
+        c.stageCount = int(stages.size());
+        c.area = double(normRect.area());
+        c.nofs[0] = layout.offset(normRect.x, normRect.y);
+        c.nofs[1] = layout.offset(normRect.x + normRect.width, normRect.y);
+        c.nofs[2] = layout.offset(normRect.x, normRect.y + normRect.height);
+        c.nofs[3] = layout.offset(normRect.x + normRect.width, normRect.y + normRect.height);
+        return c;
+    };
+    const ScanCascade plain = cascadeFor({stride, false}, s.stumps, s.stages);
+    const ScanCascade split = cascadeFor({half, true}, s.splitStumps, s.splitStages);
 
     // OpenCV splits rows into stripes from the first level's width; the stripes bound the last row scanned.
     const int stripes = cvCeil(std::max(first.width - window_.width, 0) / 32.);
@@ -200,11 +225,21 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
         cv::Mat squares(size.height + 1, size.width + 1, CV_32S, s.squares.data(), size_t(stride) * 4);
         cv::integral(level, sum, squares, cv::noArray(), CV_32S, CV_32S);
 
+        // Every second column: scan the split copies, where those windows are neighbours (the
+        // scalar reference keeps the plain layout, so tests compare the two).
+        const bool useSplit = vectorised && ystep == 2;
+        if (useSplit) {
+            splitColumns(s.sum.data(), stride, size.height + 1, size.width + 1, s.splitSum.data(), half);
+            splitColumns(s.squares.data(), stride, size.height + 1, size.width + 1, s.splitSquares.data(), half);
+        }
+        const int count = (work.width + ystep - 1) / ystep;
         for (int y = 0; y < lastRow; y += ystep) {
-            const int32_t *rowSum = s.sum.data() + size_t(y) * stride;
-            const int32_t *rowSquares = s.squares.data() + size_t(y) * stride;
-            const int count = (work.width + ystep - 1) / ystep;
-            kernel(cascade, rowSum, rowSquares, ystep, count, s.verdict.data(), s.norm.data());
+            if (useSplit)
+                kernel(split, s.splitSum.data() + size_t(y) * 2 * half, s.splitSquares.data() + size_t(y) * 2 * half,
+                       1, count, s.verdict.data(), s.norm.data());
+            else
+                kernel(plain, s.sum.data() + size_t(y) * stride, s.squares.data() + size_t(y) * stride, ystep, count,
+                       s.verdict.data(), s.norm.data());
             for (int i = 0; i < count; ++i)
                 if (s.verdict[i] == kFound)
                     out.push_back(cv::Rect(cvRound(i * ystep * scale), cvRound(y * scale), box.width, box.height));
