@@ -5,6 +5,14 @@ import PackageDescription
 /// `pkg-config opencv4` names) keeps start-up fast.
 let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_videoio"]
 
+/// SmileKernels is compiled for Haswell (AVX2 + FMA) on x86-64 hosts; SmileNN only calls it after
+/// `smile_cpu_has_avx2_fma()` says the CPU has both. (`-target-cpu` needs a CPU name: x86-64-v3 is refused.)
+#if arch(x86_64)
+let kernelFlags: [String] = ["-Ounchecked", "-target-cpu", "haswell"]
+#else
+let kernelFlags: [String] = ["-Ounchecked"]
+#endif
+
 let package = Package(
     name: "smile",
     platforms: [.macOS(.v13)],
@@ -30,10 +38,14 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         // HDF5's C API (Debian's serial build), for importing Keras weight files.
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5"),
+        // Run-time check that the CPU can run SmileKernels.
+        .target(name: "CCPUFeatures"),
+        // The packed-weight GEMM micro-kernel for small inference convolutions (AVX2 + FMA).
+        .target(name: "SmileKernels", dependencies: ["CCPUFeatures"], swiftSettings: [.unsafeFlags(kernelFlags)]),
         // Tensors, layers, optimisers, VGG-19, safetensors. Knows nothing of faces.
         .target(
             name: "SmileNN",
-            dependencies: ["CBLAS", "CHDF5"],
+            dependencies: ["CBLAS", "CHDF5", "CCPUFeatures", "SmileKernels"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         // Swift face of the OpenCV shim: images, Haar detection, video frames.
@@ -53,7 +65,7 @@ let package = Package(
             name: "smile",
             dependencies: ["SmileKit", "SmileNN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "CHDF5"]),
+        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "SmileKernels", "CHDF5"]),
         .testTarget(name: "SmileVisionTests", dependencies: ["SmileVision"]),
         .testTarget(name: "SmileKitTests", dependencies: ["SmileKit"]),
         .testTarget(name: "SmileEndToEndTests", dependencies: ["SmileKit", "smile"]),

@@ -59,51 +59,32 @@ final class WinogradTests: XCTestCase {
         let conv = Conv2D(name: "c", inputChannels: 4, outputChannels: 6, rng: &rng)
         conv.bias!.value = randomTensor([6], seed: 22)
         let x = randomTensor([2, 4, 6, 5], seed: 23)
-        func both(_ algorithm: ConvolutionAlgorithm = .winograd) -> (winograd: Tensor, im2col: Tensor) {
-            conv.algorithm = algorithm
-            let a = conv.forward(x, training: false)
-            conv.algorithm = .im2col
-            let b = conv.forward(x, training: false)
-            return (a, b)
-        }
-        let before = both()
-        assertClose(before.winograd, before.im2col)
-
-        let out = conv.forward(x, training: true)
-        _ = conv.backward(randomTensor(out.shape, seed: 24))
-        SGD(learningRate: 0.5, momentum: 0.9).step(conv.parameters)
-        let afterStep = both()
-        assertClose(afterStep.winograd, afterStep.im2col, "after SGD step")
-        XCTAssertGreaterThan(zip(afterStep.winograd.data, before.winograd.data).map { abs($0 - $1) }.max()!, 0.1)
-
-        conv.weight.value = randomTensor(conv.weight.value.shape, seed: 25)
-        let afterLoad = both()
-        assertClose(afterLoad.winograd, afterLoad.im2col, "after replacing the weights")
-        _ = both(.winograd4x4)
-        Adam(learningRate: 0.1).step(conv.parameters)
-        let afterAdam = both(.winograd4x4)
-        assertClose(afterAdam.winograd, afterAdam.im2col, tolerance: 1e-4, "F(4x4) after an Adam step")
+        assertCachedWeightsFollowUpdates(conv, input: x, algorithm: .winograd, seed: 24)
+        assertCachedWeightsFollowUpdates(conv, input: x, algorithm: .winograd4x4, seed: 26)
     }
 
-    /// A whole VGG-19 (quarter width, 64x64 and an odd 37x45 input, batch 2): Winograd and im2col inference agree.
+    /// A whole VGG-19 (quarter width, 64x64 and an odd 37x45 input, batch 1 and 2): Winograd, the packed-weight
+    /// kernel (where the CPU has AVX2 and FMA) and `auto` agree with im2col inference.
     func testVGG19WinogradMatchesIm2col() {
         for (h, w, channels) in [(64, 64, 1), (37, 45, 3)] {
             let config = VGG19Configuration(widthMultiplier: 0.25, inputHeight: max(h, 32), inputWidth: max(w, 32), inputChannels: channels)
             let net = VGG19.make(config, seed: 5)
-            let x = randomTensor([2, channels, h, w], seed: 6)
-            net.setConvolutionAlgorithm(.im2col)
-            let expected = net.predictLogits(x)
-            for algorithm in [ConvolutionAlgorithm.winograd, .winograd4x4, .auto] {
-                net.setConvolutionAlgorithm(algorithm)
-                let convs = net.inferenceLayers.compactMap { $0 as? Conv2D }
-                XCTAssertEqual(convs.count, 16)
-                XCTAssertTrue(convs.allSatisfy { $0.algorithm == algorithm })
-                let got = net.predictLogits(x)
-                let scale = expected.data.map { abs($0) }.max()!
-                let worst = zip(got.data, expected.data).map { abs($0 - $1) }.max()!
-                // F(2x2) rounds like im2col; F(4x4) has ~1e-4 relative error per layer, 16 layers deep.
-                let tolerance: Float = algorithm == .winograd ? 1e-4 : 1e-3
-                XCTAssertLessThan(worst / scale, tolerance, "\(h)x\(w) \(algorithm): max difference \(worst), scale \(scale)")
+            for batch in [1, 2] {
+                let x = randomTensor([batch, channels, h, w], seed: 6)
+                net.setConvolutionAlgorithm(.im2col)
+                let expected = net.predictLogits(x)
+                for algorithm in [ConvolutionAlgorithm.winograd, .winograd4x4, .packed, .auto] {
+                    net.setConvolutionAlgorithm(algorithm)
+                    let convs = net.inferenceLayers.compactMap { $0 as? Conv2D }
+                    XCTAssertEqual(convs.count, 16)
+                    XCTAssertTrue(convs.allSatisfy { $0.algorithm == algorithm })
+                    let got = net.predictLogits(x)
+                    let scale = expected.data.map { abs($0) }.max()!
+                    let worst = zip(got.data, expected.data).map { abs($0 - $1) }.max()!
+                    // F(2x2) and packed round like im2col; F(4x4) has ~1e-4 relative error per layer, 16 layers deep.
+                    let tolerance: Float = algorithm == .winograd || algorithm == .packed ? 1e-4 : 1e-3
+                    XCTAssertLessThan(worst / scale, tolerance, "\(h)x\(w) batch \(batch) \(algorithm): max difference \(worst), scale \(scale)")
+                }
             }
         }
     }
