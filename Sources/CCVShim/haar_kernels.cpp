@@ -7,13 +7,17 @@
 // The AVX2 kernel works in three passes over a row: stage 0 (and each
 // window's variance normalisation) for every window, eight at a time from
 // contiguous loads; OpenCV's skip rule; then the later stages for the windows
-// still alive, eight neighbours at a time while enough of them live, the last
-// few one by one.
+// still alive, eight neighbours at a time while at least two of them live. A
+// window left alone goes to the DeepQueue, which copies the integral patches of
+// eight such windows lane by lane and runs the rest of the cascade on them at
+// full width (measured on a 640x360 video frame: about a quarter less time than
+// finishing lone windows one by one).
 
 #include "haar_kernels.hpp"
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -102,10 +106,6 @@ int stagesFrom(const ScanCascade &c, const int32_t *p, float factor, int first) 
 
 // ---- AVX2: eight windows at x, x + step, ..., x + 7 * step ----
 
-/// Fewer live windows than this in a block of eight finish one by one (measured: vector work
-/// on mostly dead lanes costs more than the scalar loop).
-constexpr int kMinVectorLanes = 2;
-
 /// The even 32-bit elements of a then b: [a0 a2 a4 a6 b0 b2 b4 b6].
 __attribute__((target("avx2"))) inline __m256i evens(__m256i a, __m256i b) {
     __m256 s = _mm256_shuffle_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), _MM_SHUFFLE(2, 0, 2, 0));
@@ -180,10 +180,14 @@ __attribute__((target("avx2"))) inline int stageRejects(const ScanCascade &c, in
            (_mm256_movemask_pd(_mm256_cmp_pd(totalHi, threshold, _CMP_LT_OQ)) << 4);
 }
 
+/// Windows left alive fewer than this in a block of eight go to the deep queue (or, without one,
+/// on one by one): vector work on mostly dead lanes costs more.
+constexpr int kMinVectorLanes = 2;
+
 /// Stages from 1 on for the windows of `alive` (a bit per window) in a block of eight.
 template <int Step>
 __attribute__((target("avx2"))) void laterStages8(const ScanCascade &c, const int32_t *p, const float *norm, int alive,
-                                                  int8_t *verdict) {
+                                                  int8_t *verdict, DeepQueue *queue, int y, int x0, int pixelStep) {
     const __m256 factor = _mm256_loadu_ps(norm);
     int k = 1;
     for (; k < c.stageCount && alive != 0 && __builtin_popcount(alive) >= kMinVectorLanes; ++k) {
@@ -193,13 +197,38 @@ __attribute__((target("avx2"))) void laterStages8(const ScanCascade &c, const in
     }
     for (int bits = alive; bits != 0; bits &= bits - 1) {
         int j = __builtin_ctz(bits);
-        verdict[j] = int8_t(stagesFrom(c, p + j * Step, norm[j], k));
+        if (queue && k < c.stageCount) {
+            queue->push(x0 + j * pixelStep, y, norm[j], k);
+            verdict[j] = kQueued;
+        } else {
+            verdict[j] = int8_t(stagesFrom(c, p + j * Step, norm[j], k));
+        }
+    }
+}
+
+/// Transposes eight rows of eight ints: out[d] holds element d of every row, row l in lane l.
+__attribute__((target("avx2"))) inline void transpose8(__m256i r[8]) {
+    __m256i t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_epi32(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_unpacklo_epi64(t[i], t[i + 2]);
+        u[i + 1] = _mm256_unpackhi_epi64(t[i], t[i + 2]);
+        u[i + 2] = _mm256_unpacklo_epi64(t[i + 1], t[i + 3]);
+        u[i + 3] = _mm256_unpackhi_epi64(t[i + 1], t[i + 3]);
+    }
+    for (int d = 0; d < 4; ++d) {
+        r[d] = _mm256_permute2x128_si256(u[d], u[d + 4], 0x20);
+        r[d + 4] = _mm256_permute2x128_si256(u[d], u[d + 4], 0x31);
     }
 }
 
 template <int Step>
 __attribute__((target("avx2"))) void rowAvx2(const ScanCascade &c, const int32_t *sum, const int32_t *squares,
-                                             int count, int8_t *verdict, float *norm) {
+                                             int count, int8_t *verdict, float *norm, DeepQueue *queue, int y,
+                                             int pixelStep) {
     // Stage 0 and the normalisation for every window.
     for (int i = 0; i < count; i += 8) {
         const int32_t *p = sum + i * Step;
@@ -224,25 +253,26 @@ __attribute__((target("avx2"))) void rowAvx2(const ScanCascade &c, const int32_t
         int alive = 0;
         for (int j = 0; j < 8 && i + j < count; ++j)
             if (verdict[i + j] == kFound) alive |= 1 << j;
-        if (alive != 0) laterStages8<Step>(c, sum + i * Step, norm + i, alive, verdict + i);
+        if (alive != 0)
+            laterStages8<Step>(c, sum + i * Step, norm + i, alive, verdict + i, queue, y, i * pixelStep, pixelStep);
     }
 }
 
 void rowVector(const ScanCascade &c, const int32_t *sum, const int32_t *squares, int step, int count, int8_t *verdict,
-               float *norm) {
+               float *norm, DeepQueue *queue, int y, int pixelStep) {
     if (step == 1)
-        rowAvx2<1>(c, sum, squares, count, verdict, norm);
+        rowAvx2<1>(c, sum, squares, count, verdict, norm, queue, y, pixelStep);
     else if (step == 2)
-        rowAvx2<2>(c, sum, squares, count, verdict, norm);
+        rowAvx2<2>(c, sum, squares, count, verdict, norm, queue, y, pixelStep);
     else
-        rowScalar(c, sum, squares, step, count, verdict, norm);
+        rowScalar(c, sum, squares, step, count, verdict, norm, queue, y, pixelStep);
 }
 
 }  // namespace
 
 void rowScalar(const ScanCascade &c, const int32_t *sum, const int32_t *squares, int step, int count, int8_t *verdict,
-               float *norm) {
-    (void)norm;
+               float *norm, DeepQueue *queue, int y, int pixelStep) {
+    (void)norm, (void)queue, (void)y, (void)pixelStep;
     for (int i = 0; i < count; ++i) verdict[i] = kSkipped;
     for (int i = 0; i < count; ++i) {
         const int32_t *p = sum + i * step;
@@ -251,6 +281,61 @@ void rowScalar(const ScanCascade &c, const int32_t *sum, const int32_t *squares,
         verdict[i] = int8_t(kept ? stagesFrom(c, p, factor, 0) : kFlat);
         if (verdict[i] == kRejectedAtStage0) ++i;  // OpenCV skips the next window
     }
+}
+
+DeepQueue::DeepQueue() : patch_(32 * IntegralLayout::kPatchColumns * 8 + 8) {}
+
+void DeepQueue::begin(const ScanCascade *patchCascade, cv::Size window, const int32_t *plainSum, int plainStride) {
+    cascade_ = patchCascade;
+    rows_ = window.height + 1;
+    columns_ = window.width + 1;
+    sum_ = plainSum;
+    stride_ = plainStride;
+    size_ = 0;
+    found.clear();
+    if (size_t(rows_) * IntegralLayout::kPatchColumns * 8 + 8 > patch_.size())
+        patch_.resize(size_t(rows_) * IntegralLayout::kPatchColumns * 8 + 8);
+}
+
+void DeepQueue::push(int x, int y, float norm, int stage) {
+    x_[size_] = x;
+    y_[size_] = y;
+    norm_[size_] = norm;
+    stage_[size_] = stage;
+    if (++size_ == 8) run(8);
+}
+
+void DeepQueue::flush() {
+    if (size_ > 0) run(size_);
+}
+
+__attribute__((target("avx2"))) void DeepQueue::run(int lanes) {
+    for (int l = lanes; l < 8; ++l) x_[l] = x_[0], y_[l] = y_[0], norm_[l] = norm_[0], stage_[l] = stage_[0];
+    // 32-byte aligned start inside the buffer.
+    int32_t *patch = reinterpret_cast<int32_t *>((reinterpret_cast<uintptr_t>(patch_.data()) + 31) & ~uintptr_t(31));
+    const int32_t *window[8];
+    for (int l = 0; l < 8; ++l) window[l] = sum_ + size_t(y_[l]) * stride_ + x_[l];
+    // Copy each window's patch, lane by lane: eight columns at a time through a transpose.
+    for (int dy = 0; dy < rows_; ++dy) {
+        int32_t *row = patch + dy * IntegralLayout::kPatchColumns * 8;
+        int dx = 0;
+        for (; dx + 8 <= columns_; dx += 8) {
+            __m256i r[8];
+            for (int l = 0; l < 8; ++l)
+                r[l] = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(window[l] + dy * stride_ + dx));
+            transpose8(r);
+            for (int d = 0; d < 8; ++d) _mm256_store_si256(reinterpret_cast<__m256i *>(row + (dx + d) * 8), r[d]);
+        }
+        for (; dx < columns_; ++dx)
+            for (int l = 0; l < 8; ++l) row[dx * 8 + l] = window[l][dy * stride_ + dx];
+    }
+    // The rest of the cascade: lanes re-running a stage they passed pass it again (same values).
+    const __m256 factor = _mm256_loadu_ps(norm_);
+    int alive = (1 << lanes) - 1;
+    int first = *std::min_element(stage_, stage_ + lanes);
+    for (int k = first; k < cascade_->stageCount && alive != 0; ++k) alive &= ~stageRejects<1>(*cascade_, k, patch, factor);
+    for (int bits = alive; bits != 0; bits &= bits - 1) found.push_back(cv::Point(x_[__builtin_ctz(bits)], y_[__builtin_ctz(bits)]));
+    size_ = 0;
 }
 
 RowKernel rowKernel() {

@@ -7,7 +7,10 @@
 
 #include "haar_scan.hpp"
 
+#include <opencv2/core.hpp>
+
 #include <cstdint>
+#include <vector>
 
 namespace smile {
 
@@ -19,6 +22,7 @@ constexpr int8_t kFound = 1;
 constexpr int8_t kRejectedAtStage0 = 0;
 constexpr int8_t kFlat = -1;  // OpenCV's -1 too: the same value as "rejected at stage 1"; neither skips
 constexpr int8_t kSkipped = -128;
+constexpr int8_t kQueued = 2;  // handed to a DeepQueue, which reports it if found
 
 /// A stump with its feature's rectangles as offsets into integral images of one row stride
 /// (a two-rectangle feature has a zero third weight and zero offsets).
@@ -44,15 +48,23 @@ struct ScanCascade {
     double area;
 };
 
-/// How integral images are stored: plainly (rows `stride` ints apart), or with each row split
-/// into its even columns and then its odd ones, each half `stride` ints long. Levels scanned at
-/// every second column use the split form: their neighbouring windows are then neighbouring
-/// ints, so eight load at once without shuffling.
+/// How integral values are stored: plainly (rows `stride` ints apart); with each row split into
+/// its even columns and then its odd ones, each half `stride` ints long (levels scanned at every
+/// second column: their neighbouring windows are then neighbouring ints, so eight load at once
+/// without shuffling); or as a window patch copied for eight windows, lane by lane (DeepQueue).
 struct IntegralLayout {
+    enum Kind { plain, split, patch } kind;
     int stride;
-    bool split;
     /// Where the integral value at (x, y) lies relative to (0, 0).
-    int offset(int x, int y) const { return split ? 2 * y * stride + (x & 1) * stride + (x >> 1) : x + y * stride; }
+    int offset(int x, int y) const {
+        switch (kind) {
+        case split: return 2 * y * stride + (x & 1) * stride + (x >> 1);
+        case patch: return (y * kPatchColumns + x) * 8;
+        default: return x + y * stride;
+        }
+    }
+    /// Columns of a copied patch (a window's 25 corners, rounded up to whole vectors).
+    static constexpr int kPatchColumns = 32;
 };
 
 /// The stumps and stages of a cascade laid out for integral images stored as `layout` says.
@@ -62,16 +74,45 @@ void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std:
                    const std::vector<HaarScanner::Stage> &stages, IntegralLayout layout, bool reorder,
                    std::vector<ScanStump> &outStumps, std::vector<ScanStage> &outStages);
 
+/// Windows left nearly alone in their block of eight by the vector kernel: their integral
+/// patches are copied lane by lane, eight windows at a time, and the rest of the cascade runs on
+/// the copies at full vector width (a lone window deep in the cascade would otherwise run its
+/// hundreds of stumps one by one).
+class DeepQueue {
+public:
+    DeepQueue();
+    /// Starts a pyramid level: the cascade laid out for patches, the window size, the level's
+    /// plain integral image.
+    void begin(const ScanCascade *patchCascade, cv::Size window, const int32_t *plainSum, int plainStride);
+    /// Queues window (x, y) that has passed the stages before `stage`; runs eight when eight wait.
+    void push(int x, int y, float norm, int stage);
+    /// Runs the windows still waiting.
+    void flush();
+    /// Windows the queue found to pass every stage (in no particular order).
+    std::vector<cv::Point> found;
+
+private:
+    void run(int lanes);
+    const ScanCascade *cascade_ = nullptr;
+    const int32_t *sum_ = nullptr;
+    int stride_ = 0, size_ = 0, rows_ = 0, columns_ = 0;
+    int x_[8], y_[8], stage_[8];
+    float norm_[8];
+    std::vector<int32_t> patch_;  // rows_ x kPatchColumns x 8 lanes, 32-byte aligned inside
+};
+
 /// Verdicts for `count` windows at x = i * step of the row starting at `sum`/`squares`
-/// (`verdict` and `norm` hold at least count + 64 entries; `norm` is scratch).
+/// (`verdict` and `norm` hold at least count + 64 entries; `norm` is scratch). With a `queue`,
+/// windows left nearly alone are handed to it (verdict kQueued) and the row is pixel row `y`,
+/// window i at pixel column i * `pixelStep`.
 using RowKernel = void (*)(const ScanCascade &cascade, const int32_t *sum, const int32_t *squares, int step,
-                           int count, int8_t *verdict, float *norm);
+                           int count, int8_t *verdict, float *norm, DeepQueue *queue, int y, int pixelStep);
 
 /// The fastest row kernel this CPU runs (AVX2 when present, else scalar).
 RowKernel rowKernel();
 
 /// The scalar kernel: OpenCV's loop, one window after another (the vector kernel's reference).
 void rowScalar(const ScanCascade &cascade, const int32_t *sum, const int32_t *squares, int step, int count,
-               int8_t *verdict, float *norm);
+               int8_t *verdict, float *norm, DeepQueue *queue, int y, int pixelStep);
 
 }  // namespace smile

@@ -110,9 +110,11 @@ void splitColumns(const int32_t *plain, int stride, int rows, int cols, int32_t 
 struct Scratch {
     std::vector<uint8_t> pixels;
     std::vector<int32_t> sum, squares;
-    /// The cascade laid out for the plain and the split integral images.
-    std::vector<ScanStump> stumps, splitStumps;
-    std::vector<ScanStage> stages, splitStages;
+    /// The cascade laid out for the plain and the split integral images and for copied patches.
+    std::vector<ScanStump> stumps, splitStumps, patchStumps;
+    std::vector<ScanStage> stages, splitStages, patchStages;
+    DeepQueue queue;
+    std::vector<cv::Point> levelFound;
     /// Integral images of a level scanned every second column, in the split layout.
     std::vector<int32_t> splitSum, splitSquares;
     std::vector<int8_t> verdict;
@@ -178,8 +180,11 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
     }
     if (s.pixels.size() < size_t(first.width) * first.height) s.pixels.resize(size_t(first.width) * first.height);
     if (s.featureStride != stride || s.featureOwner != id_) {
-        layOutCascade(features_, stumps_, stages_, {stride, false}, reorderable_, s.stumps, s.stages);
-        layOutCascade(features_, stumps_, stages_, {half, true}, reorderable_, s.splitStumps, s.splitStages);
+        layOutCascade(features_, stumps_, stages_, {IntegralLayout::plain, stride}, reorderable_, s.stumps, s.stages);
+        layOutCascade(features_, stumps_, stages_, {IntegralLayout::split, half}, reorderable_, s.splitStumps,
+                      s.splitStages);
+        layOutCascade(features_, stumps_, stages_, {IntegralLayout::patch, 0}, reorderable_, s.patchStumps,
+                      s.patchStages);
         s.featureStride = stride;
         s.featureOwner = id_;
     }
@@ -202,8 +207,11 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
         c.nofs[3] = layout.offset(normRect.x + normRect.width, normRect.y + normRect.height);
         return c;
     };
-    const ScanCascade plain = cascadeFor({stride, false}, s.stumps, s.stages);
-    const ScanCascade split = cascadeFor({half, true}, s.splitStumps, s.splitStages);
+    const ScanCascade plain = cascadeFor({IntegralLayout::plain, stride}, s.stumps, s.stages);
+    const ScanCascade split = cascadeFor({IntegralLayout::split, half}, s.splitStumps, s.splitStages);
+    const ScanCascade patch = cascadeFor({IntegralLayout::patch, 0}, s.patchStumps, s.patchStages);
+    // Windows wider than a patch row cannot be queued (not the case for OpenCV's face cascades).
+    DeepQueue *queue = vectorised && window_.width + 1 <= IntegralLayout::kPatchColumns ? &s.queue : nullptr;
 
     // OpenCV splits rows into stripes from the first level's width; the stripes bound the last row scanned.
     const int stripes = cvCeil(std::max(first.width - window_.width, 0) / 32.);
@@ -233,17 +241,27 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
             splitColumns(s.squares.data(), stride, size.height + 1, size.width + 1, s.splitSquares.data(), half);
         }
         const int count = (work.width + ystep - 1) / ystep;
+        s.levelFound.clear();
+        if (queue) queue->begin(&patch, window_, s.sum.data(), stride);
         for (int y = 0; y < lastRow; y += ystep) {
             if (useSplit)
                 kernel(split, s.splitSum.data() + size_t(y) * 2 * half, s.splitSquares.data() + size_t(y) * 2 * half,
-                       1, count, s.verdict.data(), s.norm.data());
+                       1, count, s.verdict.data(), s.norm.data(), queue, y, ystep);
             else
                 kernel(plain, s.sum.data() + size_t(y) * stride, s.squares.data() + size_t(y) * stride, ystep, count,
-                       s.verdict.data(), s.norm.data());
+                       s.verdict.data(), s.norm.data(), queue, y, ystep);
             for (int i = 0; i < count; ++i)
-                if (s.verdict[i] == kFound)
-                    out.push_back(cv::Rect(cvRound(i * ystep * scale), cvRound(y * scale), box.width, box.height));
+                if (s.verdict[i] == kFound) s.levelFound.push_back(cv::Point(i * ystep, y));
         }
+        if (queue) {
+            queue->flush();
+            s.levelFound.insert(s.levelFound.end(), queue->found.begin(), queue->found.end());
+            // Back to OpenCV's scan order: rows, then columns.
+            std::sort(s.levelFound.begin(), s.levelFound.end(),
+                      [](const cv::Point &a, const cv::Point &b) { return a.y != b.y ? a.y < b.y : a.x < b.x; });
+        }
+        for (const cv::Point &p : s.levelFound)
+            out.push_back(cv::Rect(cvRound(p.x * scale), cvRound(p.y * scale), box.width, box.height));
     }
 }
 
