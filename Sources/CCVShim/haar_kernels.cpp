@@ -46,7 +46,17 @@ void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std:
     };
     auto isTwoRect = [&](const HaarScanner::Stump &stump) { return features[stump.feature].weight[2] == 0.0f; };
     for (const HaarScanner::Stage &stage : stages) {
-        ScanStage out{int(outStumps.size()), 0, stage.count, stage.threshold};
+        ScanStage out{int(outStumps.size()), 0, stage.count, stage.threshold, 1.f, 0.f};
+        if (reorder) {
+            // Float sums of n terms err by at most (n - 1) * 2^-24 * sum of |terms| (Higham's
+            // bound); the margin doubles it and widens by the threshold's own float rounding.
+            double magnitude = 0;
+            for (int i = 0; i < stage.count; ++i)
+                magnitude += std::max(std::fabs(stumps[stage.first + i].left), std::fabs(stumps[stage.first + i].right));
+            double margin = 2.0 * stage.count * std::ldexp(magnitude, -24) + std::ldexp(std::fabs(stage.threshold) + 1, -20);
+            out.low = float(stage.threshold - margin);
+            out.high = float(stage.threshold + margin);
+        }
         if (reorder) {
             for (int i = 0; i < stage.count; ++i)
                 if (isTwoRect(stumps[stage.first + i])) place(stumps[stage.first + i]), ++out.twoRect;
@@ -166,9 +176,9 @@ __attribute__((target("avx2"))) inline void addLeaves8(const ScanStump &s, const
     totalHi = _mm256_add_pd(totalHi, _mm256_cvtps_pd(_mm256_extractf128_ps(leaf, 1)));
 }
 
-/// A bit per window that stage `k` rejects.
+/// A bit per window that stage `k` rejects, adding leaves in double (OpenCV's arithmetic).
 template <int Step>
-__attribute__((target("avx2"))) inline int stageRejects(const ScanCascade &c, int k, const int32_t *p, __m256 factor) {
+__attribute__((target("avx2"))) int stageRejectsExact(const ScanCascade &c, int k, const int32_t *p, __m256 factor) {
     const ScanStage &stage = c.stages[k];
     const ScanStump *s = c.stumps + stage.first;
     const ScanStump *twoEnd = s + stage.twoRect, *end = s + stage.count;
@@ -178,6 +188,42 @@ __attribute__((target("avx2"))) inline int stageRejects(const ScanCascade &c, in
     const __m256d threshold = _mm256_set1_pd(stage.threshold);
     return _mm256_movemask_pd(_mm256_cmp_pd(totalLo, threshold, _CMP_LT_OQ)) |
            (_mm256_movemask_pd(_mm256_cmp_pd(totalHi, threshold, _CMP_LT_OQ)) << 4);
+}
+
+/// Stump `s`'s leaf for eight windows.
+template <int Step, int Rects>
+__attribute__((target("avx2"))) inline __m256 leaf8(const ScanStump &s, const int32_t *p, __m256 factor) {
+    const __m256 value = featureValue8<Step, Rects>(s, p, factor);
+    __m256 below = _mm256_cmp_ps(value, _mm256_set1_ps(s.threshold), _CMP_LT_OQ);
+    return _mm256_blendv_ps(_mm256_set1_ps(s.right), _mm256_set1_ps(s.left), below);
+}
+
+/// A bit per window (of those in `relevant`) that stage `k` rejects: leaves added in float (two
+/// running sums), the double sum redone only when a relevant window's float sum falls within
+/// the stage's margin of its threshold (rare: sums usually land far from it).
+template <int Step>
+__attribute__((target("avx2"))) inline int stageRejects(const ScanCascade &c, int k, const int32_t *p, __m256 factor,
+                                                        int relevant) {
+    const ScanStage &stage = c.stages[k];
+    if (!(stage.low <= stage.high)) return stageRejectsExact<Step>(c, k, p, factor);
+    const ScanStump *s = c.stumps + stage.first;
+    const ScanStump *twoEnd = s + stage.twoRect, *end = s + stage.count;
+    __m256 even = _mm256_setzero_ps(), odd = _mm256_setzero_ps();
+    for (; s + 1 < twoEnd; s += 2) {
+        even = _mm256_add_ps(even, leaf8<Step, 2>(s[0], p, factor));
+        odd = _mm256_add_ps(odd, leaf8<Step, 2>(s[1], p, factor));
+    }
+    if (s != twoEnd) even = _mm256_add_ps(even, leaf8<Step, 2>(*s++, p, factor));
+    for (; s + 1 < end; s += 2) {
+        even = _mm256_add_ps(even, leaf8<Step, 3>(s[0], p, factor));
+        odd = _mm256_add_ps(odd, leaf8<Step, 3>(s[1], p, factor));
+    }
+    if (s != end) even = _mm256_add_ps(even, leaf8<Step, 3>(*s, p, factor));
+    const __m256 total = _mm256_add_ps(even, odd);
+    const int below = _mm256_movemask_ps(_mm256_cmp_ps(total, _mm256_set1_ps(stage.low), _CMP_LT_OQ));
+    const int above = _mm256_movemask_ps(_mm256_cmp_ps(total, _mm256_set1_ps(stage.high), _CMP_GT_OQ));
+    if ((~(below | above) & relevant) != 0) return stageRejectsExact<Step>(c, k, p, factor);
+    return below;
 }
 
 /// Windows left alive fewer than this in a block of eight go to the deep queue (or, without one,
@@ -191,7 +237,7 @@ __attribute__((target("avx2"))) void laterStages8(const ScanCascade &c, const in
     const __m256 factor = _mm256_loadu_ps(norm);
     int k = 1;
     for (; k < c.stageCount && alive != 0 && __builtin_popcount(alive) >= kMinVectorLanes; ++k) {
-        int rejected = stageRejects<Step>(c, k, p, factor) & alive;
+        int rejected = stageRejects<Step>(c, k, p, factor, alive) & alive;
         for (int bits = rejected; bits != 0; bits &= bits - 1) verdict[__builtin_ctz(bits)] = int8_t(-k);
         alive &= ~rejected;
     }
@@ -241,7 +287,7 @@ __attribute__((target("avx2"))) void rowAvx2(const ScanCascade &c, const int32_t
         __m256 factor = _mm256_set_m128(hi, lo);
         _mm256_storeu_ps(norm + i, factor);
         int kept = keptLo | (keptHi << 4);
-        int rejected = stageRejects<Step>(c, 0, p, factor);
+        int rejected = stageRejects<Step>(c, 0, p, factor, kept);
         for (int j = 0; j < 8; ++j)
             verdict[i + j] = (kept >> j & 1) == 0 ? kFlat : (rejected >> j & 1) ? kRejectedAtStage0 : kFound;
     }
@@ -333,7 +379,7 @@ __attribute__((target("avx2"))) void DeepQueue::run(int lanes) {
     const __m256 factor = _mm256_loadu_ps(norm_);
     int alive = (1 << lanes) - 1;
     int first = *std::min_element(stage_, stage_ + lanes);
-    for (int k = first; k < cascade_->stageCount && alive != 0; ++k) alive &= ~stageRejects<1>(*cascade_, k, patch, factor);
+    for (int k = first; k < cascade_->stageCount && alive != 0; ++k) alive &= ~stageRejects<1>(*cascade_, k, patch, factor, alive);
     for (int bits = alive; bits != 0; bits &= bits - 1) found.push_back(cv::Point(x_[__builtin_ctz(bits)], y_[__builtin_ctz(bits)]));
     size_ = 0;
 }

@@ -33,9 +33,14 @@ struct ScanStump {
 };
 
 /// A stage: stumps [first, first + count), the first `twoRect` of them two-rectangle ones.
+/// With an order-free (exact) sum of leaves, the vector kernel adds leaves in float and trusts
+/// the float sum where it lies outside [low, high], a margin about the threshold wider than the
+/// float rounding error can be; otherwise (or when `low` > `high`: no margin known) it adds in
+/// double like OpenCV.
 struct ScanStage {
     int first, twoRect, count;
     float threshold;
+    float low, high;
 };
 
 /// A cascade ready to evaluate on integral images of one stride.
