@@ -20,6 +20,20 @@ final class BenchDetectEndToEndTests: XCTestCase {
         }
     }
 
+    /// With --compare-opencv each row also times OpenCV's scan and gives the ratio; both find the same faces.
+    func testComparesWithOpenCVsScan() throws {
+        let result = try EndToEnd.run(["bench", "detect", "--image", EndToEnd.astronaut, "--repeats", "1", "--warmup", "0",
+                                       "--sizes", "320x180", "--compare-opencv"])
+        XCTAssertEqual(result.status, 0, result.err)
+        guard let row = result.out.split(separator: "\n").first(where: { $0.hasPrefix("| 320x180 ") }) else {
+            return XCTFail(result.out)
+        }
+        let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        XCTAssertEqual(cells.count, 8, String(row))
+        XCTAssertNotNil(Double(cells[5]), "OpenCV's median ms: \(row)")
+        XCTAssertNotNil(Double(cells[7]), "ratio (faces differ would follow the number): \(row)")
+    }
+
     func testRejectsMalformedSizes() throws {
         let result = try EndToEnd.run(["bench", "detect", "--sizes", "640by360"])
         XCTAssertNotEqual(result.status, 0)

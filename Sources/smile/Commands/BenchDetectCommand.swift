@@ -23,6 +23,7 @@ struct BenchDetectCommand: ParsableCommand {
           smile bench detect
           smile bench detect --video ../shared/data/video/hamilton_clip.mp4 --threads 1,2
           smile bench detect --repeats 50 --sizes 320x240,1280x720
+          smile bench detect --compare-opencv     # our Haar scan next to OpenCV's, same frames
         """
     )
 
@@ -46,6 +47,9 @@ struct BenchDetectCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("OpenCV thread counts to time, comma-separated.", valueName: "n,..."))
     var threads: String = "1"
+
+    @Flag(help: "Also time OpenCV's own scan (--haar-engine opencv) on the same frames, alternating with ours, and print the ratio.")
+    var compareOpencv = false
 
     @OptionGroup var detection: DetectionOptions
 
@@ -71,22 +75,37 @@ struct BenchDetectCommand: ParsableCommand {
               + "min neighbours \(detector.settings.minNeighbours), \(detector.settings.isSinglePass ? "single frontal pass" : "multi-pass")")
         print("\(warmup) warm-up + \(repeats) timed detections per row")
         print("")
-        print("| size | threads | faces | median ms | min ms |")
-        print("|---|---|---|---|---|")
+        let reference = compareOpencv ? try detection.makeDetector(engine: .opencv) : nil
+        print(reference == nil ? "| size | threads | faces | median ms | min ms |"
+                               : "| size | threads | faces | median ms | min ms | OpenCV's scan: median ms | min ms | ours / OpenCV (medians) |")
+        print(reference == nil ? "|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|")
         for count in threadCounts {
             setOpenCVThreadCount(count)
             for (width, height) in frameSizes {
                 let frame = BenchDetectSupport.fill(picture, width: width, height: height)
-                var faces = 0
-                for _ in 0..<warmup { faces = try detector.detectFaces(in: frame).count }
-                var times: [Double] = []
-                for _ in 0..<repeats {
-                    let start = DispatchTime.now().uptimeNanoseconds
+                var faces = 0, referenceFaces = 0
+                for _ in 0..<warmup {
                     faces = try detector.detectFaces(in: frame).count
-                    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                    referenceFaces = try reference?.detectFaces(in: frame).count ?? faces
                 }
-                print(String(format: "| %dx%d | %d | %d | %.2f | %.2f |", width, height, count, faces,
-                             BenchDetectSupport.median(times), times.min() ?? 0))
+                var times: [Double] = [], referenceTimes: [Double] = []
+                for _ in 0..<repeats {
+                    // Alternating, so a slower spell of the machine hits both alike.
+                    times.append(try BenchDetectSupport.milliseconds { faces = try detector.detectFaces(in: frame).count })
+                    if let reference {
+                        referenceTimes.append(try BenchDetectSupport.milliseconds {
+                            referenceFaces = try reference.detectFaces(in: frame).count
+                        })
+                    }
+                }
+                var row = String(format: "| %dx%d | %d | %d | %.2f | %.2f |", width, height, count, faces,
+                                 BenchDetectSupport.median(times), times.min() ?? 0)
+                if reference != nil {
+                    let ratio = BenchDetectSupport.median(times) / BenchDetectSupport.median(referenceTimes)
+                    row += String(format: " %.2f | %.2f | %.2f%@ |", BenchDetectSupport.median(referenceTimes),
+                                  referenceTimes.min() ?? 0, ratio, referenceFaces == faces ? "" : " (faces differ!)")
+                }
+                print(row)
                 fflush(stdout)
             }
         }
@@ -110,6 +129,13 @@ struct BenchDetectCommand: ParsableCommand {
 
 /// Small helpers of `smile bench detect`: statistics, frame making, machine facts, peak memory.
 enum BenchDetectSupport {
+    /// Wall milliseconds `body` takes.
+    static func milliseconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+
     /// The median of `values` (mean of the middle two for an even count; 0 when empty).
     static func median(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return 0 }

@@ -75,9 +75,12 @@ struct DetectionOptions: ParsableArguments {
         return settings
     }
 
-    /// Builds the detector these options describe.
-    func makeDetector() throws -> FaceDetector {
-        try FaceDetector(cascadePath: try CascadeLocator.locate(CascadeLocator.frontalFace, explicit: cascade), settings: settings)
+    /// Builds the detector these options describe (with another scan engine when `engine` is given).
+    func makeDetector(engine: HaarCascade.ScanEngine? = nil) throws -> FaceDetector {
+        var settings = settings
+        if let engine { settings.scanEngine = engine }
+        return try FaceDetector(cascadePath: try CascadeLocator.locate(CascadeLocator.frontalFace, explicit: cascade),
+                                settings: settings)
     }
 }
 
