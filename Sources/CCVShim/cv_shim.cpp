@@ -307,9 +307,9 @@ void resizeInto(const cv::Mat &src, cv::Mat &dst) {
 /// detectMultiScale (the numDetections overload) with our scan in place of OpenCV's:
 /// the same grouping (eps 0.2) and the same clipping to the image follow.
 void scanAndGroup(const smile::HaarScanner &scanner, const cv::Mat &gray, double scaleFactor, int minNeighbours,
-                  cv::Size minSize, cv::Size maxSize, bool vectorised, std::vector<cv::Rect> &boxes,
+                  cv::Size minSize, cv::Size maxSize, smile::HaarScanner::Kernel kernel, std::vector<cv::Rect> &boxes,
                   std::vector<int> &neighbours) {
-    scanner.candidates(gray, scaleFactor, minSize, maxSize, boxes, vectorised);
+    scanner.candidates(gray, scaleFactor, minSize, maxSize, boxes, kernel);
     cv::groupRectangles(boxes, neighbours, minNeighbours, 0.2);
     const cv::Rect whole(0, 0, gray.cols, gray.rows);
     size_t kept = 0;
@@ -553,7 +553,8 @@ void cvs_cascade_close(cvs_cascade *cascade) { delete cascade; }
 
 int cvs_cascade_set_engine(cvs_cascade *cascade, int engine) {
     if (!cascade) return fail(CVS_E_INVALID, "cascade: null handle");
-    if (engine != CVS_HAAR_OPENCV && engine != CVS_HAAR_SMILE && engine != CVS_HAAR_SMILE_SCALAR)
+    if (engine != CVS_HAAR_OPENCV && engine != CVS_HAAR_SMILE && engine != CVS_HAAR_SMILE_SCALAR &&
+        engine != CVS_HAAR_SMILE_PORTABLE)
         return fail(CVS_E_INVALID, "cascade: unknown scan engine " + std::to_string(engine));
     if (engine != CVS_HAAR_OPENCV && !cascade->scanner)
         return fail(CVS_E_INVALID, "cascade: our scan reads only upright stump-based Haar cascades; this one is "
@@ -588,7 +589,10 @@ int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int
             cascade->classifier.detectMultiScale(img, boxes, levels, levelWeights, scale_factor, min_neighbours, 0, minS, maxS, true);
         else if (cascade->engine != CVS_HAAR_OPENCV)
             scanAndGroup(*cascade->scanner, img, scale_factor, min_neighbours, minS, maxS,
-                         cascade->engine == CVS_HAAR_SMILE, boxes, numbers);
+                         cascade->engine == CVS_HAAR_SMILE_SCALAR    ? smile::HaarScanner::Kernel::reference
+                         : cascade->engine == CVS_HAAR_SMILE_PORTABLE ? smile::HaarScanner::Kernel::portable
+                                                                      : smile::HaarScanner::Kernel::fastest,
+                         boxes, numbers);
         else
             cascade->classifier.detectMultiScale(img, boxes, numbers, scale_factor, min_neighbours, 0, minS, maxS);
         if (boxes.empty()) return CVS_OK;

@@ -147,7 +147,8 @@ std::unique_ptr<HaarScanner> HaarScanner::load(const std::string &path) {
 }
 
 void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
-                             std::vector<cv::Rect> &out, bool vectorised) const {
+                             std::vector<cv::Rect> &out, Kernel which) const {
+    const bool vectorised = which != Kernel::reference;
     out.clear();
     CV_Assert(gray.type() == CV_8UC1 && scaleFactor > 1);
     const cv::Size imageSize = gray.size();
@@ -218,7 +219,7 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
     // OpenCV splits rows into stripes from the first level's width; the stripes bound the last row scanned.
     const int stripes = cvCeil(std::max(first.width - window_.width, 0) / 32.);
     if (stripes == 0) return;
-    const RowKernel kernel = vectorised ? rowKernel() : rowScalar;
+    const RowKernel kernel = which == Kernel::fastest ? rowKernel() : rowScalar;
 
     for (float scale : scales) {
         const cv::Size size(cvRound(imageSize.width / scale), cvRound(imageSize.height / scale));

@@ -26,11 +26,14 @@ public:
     /// LBP, tilted features, trees deeper than one split) - OpenCV then scans.
     static std::unique_ptr<HaarScanner> load(const std::string &path);
 
+    /// Which evaluation runs: the fastest this CPU allows; what a CPU without AVX2 runs (the same
+    /// layouts, the scalar kernel); or the plain reference loop (tests compare all three).
+    enum class Kernel { fastest, portable, reference };
+
     /// The raw windows (before grouping) that detectMultiScale with one
-    /// thread finds in the 8-bit gray `gray`, in the same order; `vectorised`
-    /// false uses the scalar stage-0 kernel (the reference in tests).
+    /// thread finds in the 8-bit gray `gray`, in the same order.
     void candidates(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
-                    std::vector<cv::Rect> &out, bool vectorised = true) const;
+                    std::vector<cv::Rect> &out, Kernel kernel = Kernel::fastest) const;
 
     /// Rectangle sums of one feature: up to three weighted rectangles.
     struct Feature {

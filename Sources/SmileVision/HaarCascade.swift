@@ -31,8 +31,10 @@ public final class HaarCascade: @unchecked Sendable {
         case opencv
         /// Our scan (haar_scan.cpp): the same windows, stage 0 eight windows at a time with AVX2.
         case smile
-        /// Our scan with the scalar stage-0 kernel (the vector kernel's reference in tests).
+        /// Our scan as a plain loop, one window after another (the reference in tests).
         case smileScalar = "smile-scalar"
+        /// Our scan as a CPU without AVX2 runs it (the fast layouts, the scalar kernel).
+        case smilePortable = "smile-portable"
     }
 
     /// The file the cascade was loaded from.
@@ -56,6 +58,7 @@ public final class HaarCascade: @unchecked Sendable {
         switch cvs_cascade_engine(handle) {
         case Int32(CVS_HAAR_SMILE): return .smile
         case Int32(CVS_HAAR_SMILE_SCALAR): return .smileScalar
+        case Int32(CVS_HAAR_SMILE_PORTABLE): return .smilePortable
         default: return .opencv
         }
     }
@@ -67,6 +70,7 @@ public final class HaarCascade: @unchecked Sendable {
         case .opencv: code = Int32(CVS_HAAR_OPENCV)
         case .smile: code = Int32(CVS_HAAR_SMILE)
         case .smileScalar: code = Int32(CVS_HAAR_SMILE_SCALAR)
+        case .smilePortable: code = Int32(CVS_HAAR_SMILE_PORTABLE)
         }
         try check(cvs_cascade_set_engine(handle, code))
     }

@@ -20,7 +20,7 @@ final class HaarScanEngineTests: XCTestCase {
     private func assertSameAsOpenCV(_ cascade: HaarCascade, _ image: Image, _ parameters: HaarCascade.Parameters,
                                     _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let reference = try detections(cascade, image, parameters, engine: .opencv)
-        for engine in [HaarCascade.ScanEngine.smile, .smileScalar] {
+        for engine in [HaarCascade.ScanEngine.smile, .smileScalar, .smilePortable] {
             let ours = try detections(cascade, image, parameters, engine: engine)
             XCTAssertEqual(ours.map(\.rect), reference.map(\.rect), "\(engine) boxes, \(what)", file: file, line: line)
             XCTAssertEqual(ours.map(\.neighbours), reference.map(\.neighbours), "\(engine) neighbours, \(what)",

@@ -156,7 +156,8 @@ typedef struct cvs_cascade cvs_cascade;
 enum {
     CVS_HAAR_OPENCV = 0,       /* OpenCV's CascadeClassifier */
     CVS_HAAR_SMILE = 1,        /* our scan (same windows), vectorised where the CPU allows */
-    CVS_HAAR_SMILE_SCALAR = 2  /* our scan with the scalar stage-0 kernel (the vector one's reference) */
+    CVS_HAAR_SMILE_SCALAR = 2,  /* our scan as a plain loop, one window after another (the reference) */
+    CVS_HAAR_SMILE_PORTABLE = 3 /* our scan as a CPU without AVX2 runs it (fast layouts, scalar kernel) */
 };
 
 /**

@@ -45,7 +45,7 @@ struct DetectionOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Who scans the image pyramid: smile (our scan: the same boxes as OpenCV's, several times "
                                + "faster; cascades it cannot read fall back to OpenCV), opencv (OpenCV's own), or "
-                               + "smile-scalar (our scan without vector instructions).", valueName: "engine"))
+                               + "smile-scalar (our scan as a plain loop), smile-portable (as a CPU without AVX2 runs it).", valueName: "engine"))
     var haarEngine: HaarCascade.ScanEngine = .smile
 
     func validate() throws {
