@@ -57,15 +57,22 @@ final class WinogradConvolution {
     /// batch 1, EPYC (2 vCPU, noisy): width 1 block 4 (512 channels, 8x8) F(2x2) 2.4-2.7 ms per layer against
     /// 5.2-6.5 ms for packed im2col and 5.6-6.7 ms for F(4x4) (4 tiles per GEMM, padded to 16); block 5 (4x4)
     /// packed im2col 1.5-1.8 ms against 2.2-2.6 ms for F(2x2); width 0.25 block 4 (128 channels) F(2x2) 0.24
-    /// against 0.44 ms, block 5 F(2x2) 0.19 against 0.17 ms. F(4x4)'s threshold stays as measured with OpenBLAS
-    /// (width 1 block 3, 256 channels at 16x16: F(4x4) 2.2 ms against 2.4 ms for F(2x2)).
+    /// against 0.44 ms, block 5 F(2x2) 0.19 against 0.17 ms. F(4x4) also for 128 input channels on maps of at
+    /// most 16x16 (alternating runs, medians; batch 32 of 5 runs x 5 repeats): batch 32 block3_conv1 (128 in,
+    /// 16x16) 52 ms against 68 ms for F(2x2) in every run, batch 1 1.2-1.4 ms against 1.5 ms; at 32x32
+    /// (block2_conv2) a tie (batch 32 112 against 114 ms, runs from 86 to 127 ms; batch 1 3.15 against 2.99 ms),
+    /// so it keeps F(2x2), as does block2_conv1 (64 in: 67-75 against 61-62 ms). Packed GEMMs also beat
+    /// OpenBLAS where OpenBLAS repacks little (block 1 and 2, 64-128 channels, 256 tiles per GEMM): a build using
+    /// OpenBLAS there was slower on those layers, batch 1 (block1_conv2 4.7 against 4.3 ms) and batch 32 (151
+    /// against 123 ms).
     static func choice(
         inputChannels: Int, outputChannels: Int, batch: Int, height: Int, width: Int,
         packed: Bool = PackedConvolutionWeights.isSupported
     ) -> WinogradTile? {
         let positions = batch * height * width
         guard inputChannels >= 16 && outputChannels >= 16 && positions >= (packed ? 64 : 128) else { return nil }
-        return inputChannels >= 256 && positions >= 256 ? .f4x4 : .f2x2
+        let deep = inputChannels >= 256 || (packed && inputChannels >= 128 && height * width <= 256)
+        return deep && positions >= 256 ? .f4x4 : .f2x2
     }
 
     /// Tile rows per chunk for `tilesW` tiles per row.

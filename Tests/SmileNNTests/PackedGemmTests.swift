@@ -103,6 +103,11 @@ final class PackedGemmTests: XCTestCase {
         XCTAssertNil(WinogradConvolution.choice(inputChannels: 32, outputChannels: 32, batch: 1, height: 8, width: 8, packed: false))
         XCTAssertEqual(WinogradConvolution.choice(inputChannels: 512, outputChannels: 512, batch: 1, height: 8, width: 8), .f2x2)
         XCTAssertEqual(WinogradConvolution.choice(inputChannels: 512, outputChannels: 512, batch: 1, height: 16, width: 16), .f4x4)
+        XCTAssertEqual(WinogradConvolution.choice(inputChannels: 128, outputChannels: 256, batch: 1, height: 16, width: 16), .f4x4)
+        XCTAssertEqual(WinogradConvolution.choice(inputChannels: 64, outputChannels: 128, batch: 32, height: 32, width: 32), .f2x2)
+        XCTAssertEqual(WinogradConvolution.choice(inputChannels: 128, outputChannels: 128, batch: 32, height: 32, width: 32), .f2x2)
+        XCTAssertEqual(
+            WinogradConvolution.choice(inputChannels: 128, outputChannels: 256, batch: 1, height: 16, width: 16, packed: false), .f2x2)
         XCTAssertFalse(deep.usesPackedGemm(batch: 1, height: 16, width: 16))
         let first = Conv2D(name: "c", inputChannels: 3, outputChannels: 16, rng: &rng)
         XCTAssertFalse(first.usesPackedGemm(batch: 1, height: 64, width: 64))
