@@ -11,18 +11,20 @@ public enum WinogradTile: Sendable {
 ///
 /// F(2x2): each 2x2 output tile costs 16 multiplications per (input, output) channel pair instead of 36: the
 /// input is cut into overlapping 4x4 tiles and transformed (`V = Bᵀ d B`), the 16 transformed positions are
-/// multiplied by the transformed weights with 16 OpenBLAS GEMMs (`M_ξ[out x tiles] = U_ξ[out x in] V_ξ[in x tiles]`),
+/// multiplied by the transformed weights with 16 GEMMs (`M_ξ[out x tiles] = U_ξ[out x in] V_ξ[in x tiles]`, see
+/// `WinogradWeights`: SmileKernels' packed kernel on AVX2/FMA CPUs, else OpenBLAS),
 /// and the output transform (`Y = Aᵀ M A`) adds the bias and the optional ReLU. See `WinogradTransforms.swift`.
 /// F(4x4) likewise with 6x6 input tiles and 36 GEMMs (`WinogradTransforms4x4.swift`).
 ///
 /// Tiles of all images in the batch share the GEMMs; they are processed in chunks of whole tile rows of
 /// at least `chunkTiles` tiles, so batch 32 does not stream hundreds of megabytes, while each GEMM still
-/// has enough columns to amortise OpenBLAS's packing of the weights (done on every call, and the cost
-/// that dominates when tiles are few).
+/// has enough columns to amortise OpenBLAS's packing of the weights where it runs (done on every call, and
+/// the cost that dominates when tiles are few).
 ///
-/// Weight cache: `U` is computed on first use and recomputed whenever the weight `Parameter`'s `version`
-/// differs from the version it was computed from. `Parameter.value` bumps `version` on every change, including
-/// the optimisers' in-place updates and `Sequential.load`, so no caller has to invalidate anything.
+/// Weight cache (`WinogradWeights`): `U` (packed where the kernel runs) is computed on first use and
+/// recomputed whenever the weight `Parameter`'s `version` differs from the version it was computed from.
+/// `Parameter.value` bumps `version` on every change, including the optimisers' in-place updates and
+/// `Sequential.load`, so no caller has to invalidate anything.
 /// `U` is kept per layer; the chunk buffers are the calling thread's `WinogradScratch`, shared by all layers.
 final class WinogradConvolution {
     let inputChannels: Int
