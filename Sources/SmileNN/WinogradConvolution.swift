@@ -11,18 +11,20 @@ public enum WinogradTile: Sendable {
 ///
 /// F(2x2): each 2x2 output tile costs 16 multiplications per (input, output) channel pair instead of 36: the
 /// input is cut into overlapping 4x4 tiles and transformed (`V = Bᵀ d B`), the 16 transformed positions are
-/// multiplied by the transformed weights with 16 OpenBLAS GEMMs (`M_ξ[out x tiles] = U_ξ[out x in] V_ξ[in x tiles]`),
+/// multiplied by the transformed weights with 16 GEMMs (`M_ξ[out x tiles] = U_ξ[out x in] V_ξ[in x tiles]`, see
+/// `WinogradWeights`: SmileKernels' packed kernel on AVX2/FMA CPUs, else OpenBLAS),
 /// and the output transform (`Y = Aᵀ M A`) adds the bias and the optional ReLU. See `WinogradTransforms.swift`.
 /// F(4x4) likewise with 6x6 input tiles and 36 GEMMs (`WinogradTransforms4x4.swift`).
 ///
 /// Tiles of all images in the batch share the GEMMs; they are processed in chunks of whole tile rows of
 /// at least `chunkTiles` tiles, so batch 32 does not stream hundreds of megabytes, while each GEMM still
-/// has enough columns to amortise OpenBLAS's packing of the weights (done on every call, and the cost
-/// that dominates when tiles are few).
+/// has enough columns to amortise OpenBLAS's packing of the weights where it runs (done on every call, and
+/// the cost that dominates when tiles are few).
 ///
-/// Weight cache: `U` is computed on first use and recomputed whenever the weight `Parameter`'s `version`
-/// differs from the version it was computed from. `Parameter.value` bumps `version` on every change, including
-/// the optimisers' in-place updates and `Sequential.load`, so no caller has to invalidate anything.
+/// Weight cache (`WinogradWeights`): `U` (packed where the kernel runs) is computed on first use and
+/// recomputed whenever the weight `Parameter`'s `version` differs from the version it was computed from.
+/// `Parameter.value` bumps `version` on every change, including the optimisers' in-place updates and
+/// `Sequential.load`, so no caller has to invalidate anything.
 /// `U` is kept per layer; the chunk buffers are the calling thread's `WinogradScratch`, shared by all layers.
 final class WinogradConvolution {
     let inputChannels: Int
@@ -31,28 +33,48 @@ final class WinogradConvolution {
     /// Minimum tiles per chunk (whole tile rows are added until it is reached, or the batch is done).
     var chunkTiles = 256
 
-    private var transformed: [Float] = []
-    private var transformedVersion: Int?
+    /// `U`, transformed (and packed where the CPU allows) once per weight version.
+    let weights: WinogradWeights
 
     init(inputChannels: Int, outputChannels: Int, tile: WinogradTile = .f2x2) {
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.tile = tile
+        self.weights = WinogradWeights(inputChannels: inputChannels, outputChannels: outputChannels, tile: tile)
     }
 
     /// The variant that runs fastest for this layer and input on one core, or nil where im2col does.
     ///
-    /// OpenBLAS packs (copies) the weight matrix on every GEMM call, so a layer costs roughly
+    /// `packed`: whether the GEMMs (Winograd's and im2col's) run on weights packed once (AVX2/FMA CPUs).
+    /// Without it OpenBLAS packs (copies) the weight matrix on every GEMM call, so a layer costs roughly
     /// `positions x in x out x (pack + 2 x columns / GEMM speed)`: im2col has 9 positions and `batch x H x W`
     /// columns, F(2x2) 16 and a quarter of the columns, F(4x4) 36 and a sixteenth (its weights are 4x the kernel). With few output positions
     /// (batch 1, 8x8 and 4x4 maps) packing dominates and im2col wins; from about 128 positions F(2x2), and from
     /// 256 F(4x4) for layers of 256 or more input channels; with fewer channels F(4x4)'s larger transforms cost
     /// more than its GEMMs save (thresholds measured with `smile bench nn --per-layer`, one core). Tiny channel
     /// counts (an RGB or grey first layer) leave the Winograd GEMMs too thin.
-    static func choice(inputChannels: Int, outputChannels: Int, batch: Int, height: Int, width: Int) -> WinogradTile? {
+    ///
+    /// With packed weights nothing is repacked per call, so F(2x2) wins from 64 positions (16 tiles, one full
+    /// 16-column micro-tile per GEMM). Measured with `smile bench nn --per-layer --repeats 20`, `taskset -c 1`,
+    /// batch 1, EPYC (2 vCPU, noisy): width 1 block 4 (512 channels, 8x8) F(2x2) 2.4-2.7 ms per layer against
+    /// 5.2-6.5 ms for packed im2col and 5.6-6.7 ms for F(4x4) (4 tiles per GEMM, padded to 16); block 5 (4x4)
+    /// packed im2col 1.5-1.8 ms against 2.2-2.6 ms for F(2x2); width 0.25 block 4 (128 channels) F(2x2) 0.24
+    /// against 0.44 ms, block 5 F(2x2) 0.19 against 0.17 ms. F(4x4) also for 128 input channels on maps of at
+    /// most 16x16 (alternating runs, medians; batch 32 of 5 runs x 5 repeats): batch 32 block3_conv1 (128 in,
+    /// 16x16) 52 ms against 68 ms for F(2x2) in every run, batch 1 1.2-1.4 ms against 1.5 ms; at 32x32
+    /// (block2_conv2) a tie (batch 32 112 against 114 ms, runs from 86 to 127 ms; batch 1 3.15 against 2.99 ms),
+    /// so it keeps F(2x2), as does block2_conv1 (64 in: 67-75 against 61-62 ms). Packed GEMMs also beat
+    /// OpenBLAS where OpenBLAS repacks little (block 1 and 2, 64-128 channels, 256 tiles per GEMM): a build using
+    /// OpenBLAS there was slower on those layers, batch 1 (block1_conv2 4.7 against 4.3 ms) and batch 32 (151
+    /// against 123 ms).
+    static func choice(
+        inputChannels: Int, outputChannels: Int, batch: Int, height: Int, width: Int,
+        packed: Bool = PackedConvolutionWeights.isSupported
+    ) -> WinogradTile? {
         let positions = batch * height * width
-        guard inputChannels >= 16 && outputChannels >= 16 && positions >= 128 else { return nil }
-        return inputChannels >= 256 && positions >= 256 ? .f4x4 : .f2x2
+        guard inputChannels >= 16 && outputChannels >= 16 && positions >= (packed ? 64 : 128) else { return nil }
+        let deep = inputChannels >= 256 || (packed && inputChannels >= 128 && height * width <= 256)
+        return deep && positions >= 256 ? .f4x4 : .f2x2
     }
 
     /// Tile rows per chunk for `tilesW` tiles per row.
@@ -60,25 +82,9 @@ final class WinogradConvolution {
         max(1, min(totalRows, (chunkTiles + tilesW - 1) / tilesW))
     }
 
-    /// Recomputes `U` if `weight` changed since it was last transformed.
-    private func prepareWeights(_ weight: Parameter) {
-        if transformedVersion == weight.version && !transformed.isEmpty { return }
-        precondition(weight.value.shape == [outputChannels, inputChannels, 3, 3], "Winograd needs [out, in, 3, 3] weights")
-        ensureCapacity(&transformed, tile.positions * outputChannels * inputChannels)
-        weight.value.data.withUnsafeBufferPointer { w in
-            transformed.withUnsafeMutableBufferPointer { u in
-                switch tile {
-                case .f2x2: winogradTransformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, into: u.baseAddress!)
-                case .f4x4: winograd4x4TransformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, into: u.baseAddress!)
-                }
-            }
-        }
-        transformedVersion = weight.version
-    }
-
     /// Convolves `input` `[N, in, H, W]` into `output` `[N, out, H, W]` (reusing its storage when the shape repeats).
     func forward(_ input: Tensor, weight: Parameter, bias: Parameter?, fusedReLU: Bool, into output: inout Tensor) {
-        prepareWeights(weight)
+        weights.prepare(weight)
         let n = input.shape[0], h = input.shape[2], w = input.shape[3]
         let cin = inputChannels, cout = outputChannels
         let tm = tile.m, positions = tile.positions, tileKind = tile
@@ -96,14 +102,13 @@ final class WinogradConvolution {
         let relu = fusedReLU
         input.data.withUnsafeBufferPointer { xb in
             output.data.withUnsafeMutableBufferPointer { yb in
-                transformed.withUnsafeBufferPointer { ub in
                     scratch.v.withUnsafeMutableBufferPointer { vb in
                         scratch.m.withUnsafeMutableBufferPointer { mb in
                             scratch.input.withUnsafeMutableBufferPointer { isb in
                                 scratch.output.withUnsafeMutableBufferPointer { osb in
                                     scratch.zeros.withUnsafeBufferPointer { zb in
                                         withBias(bias) { bp in
-                                            let x = xb.baseAddress!, y = yb.baseAddress!, u = ub.baseAddress!
+                                            let x = xb.baseAddress!, y = yb.baseAddress!
                                             let vp = vb.baseAddress!, mp = mb.baseAddress!
                                             var first = 0
                                             while first < totalRows {
@@ -112,12 +117,7 @@ final class WinogradConvolution {
                                                 let transformInput = tileKind == .f2x2 ? winogradTransformInput : winograd4x4TransformInput
                                                 transformInput(
                                                     x, cin, h, w, tilesH, tilesW, first, rows, zb.baseAddress!, isb.baseAddress!, vp)
-                                                for xi in 0..<positions {
-                                                    gemm(
-                                                        transposeA: false, transposeB: false, m: cout, n: tiles, k: cin,
-                                                        a: u + xi * cout * cin, lda: cin, b: vp + xi * cin * tiles, ldb: tiles,
-                                                        beta: 0, c: mp + xi * cout * tiles, ldc: tiles)
-                                                }
+                                                weights.multiply(v: vp, tiles: tiles, into: mp, workspace: &scratch.packedWorkspace)
                                                 let transformOutput = tileKind == .f2x2 ? winogradTransformOutput : winograd4x4TransformOutput
                                                 transformOutput(
                                                     mp, cout, h, w, tilesH, tilesW, first, rows, bp, relu, osb.baseAddress!, y)
@@ -130,7 +130,6 @@ final class WinogradConvolution {
                         }
                     }
                 }
-            }
         }
     }
 }

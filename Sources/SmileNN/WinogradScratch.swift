@@ -16,6 +16,8 @@ final class WinogradScratch {
     var input: [Float] = []
     /// Rows of the output transform.
     var output: [Float] = []
+    /// Packed columns of `v` for `packedGemm` (`WinogradWeights.multiply`).
+    var packedWorkspace: [Float] = []
     /// Zeros standing in for padding rows.
     var zeros: [Float] = []
 

@@ -32,3 +32,35 @@ func assertCachedWeightsFollowUpdates(
     let afterAdam = both()
     assertClose(afterAdam.cached, afterAdam.im2col, tolerance: tolerance, "\(algorithm) after an Adam step", file: file, line: line)
 }
+
+/// Checks that one `WinogradConvolution` engine (kept across updates, `packed` GEMMs or not) matches the naive
+/// convolution of `conv`'s current parameters before and after an SGD step, a weight replacement, an Adam step
+/// and a switch of GEMM mode: its cached transformed (and packed) weights are never stale.
+func assertWinogradWeightsFollowUpdates(
+    _ conv: Conv2D, input x: Tensor, tile: WinogradTile, packed: Bool, seed: UInt64,
+    file: StaticString = #filePath, line: UInt = #line
+) {
+    let engine = WinogradConvolution(inputChannels: conv.inputChannels, outputChannels: conv.outputChannels, tile: tile)
+    engine.weights.packed = packed
+    let tolerance: Float = tile == .f2x2 ? 1e-4 : 2e-3
+    func check(_ what: String) {
+        var out = Tensor(shape: [0])
+        engine.forward(x, weight: conv.weight, bias: conv.bias, fusedReLU: false, into: &out)
+        let expected = referenceConvolution(x, weight: conv.weight.value, bias: conv.bias?.value, padding: 1)
+        assertClose(out, expected, tolerance: tolerance, "\(tile) packed \(packed) \(what)", file: file, line: line)
+    }
+    check("before any update")
+    let out = conv.forward(x, training: true)
+    _ = conv.backward(randomTensor(out.shape, seed: seed))
+    SGD(learningRate: 0.5, momentum: 0.9).step(conv.parameters)
+    check("after SGD step")
+    conv.weight.value = randomTensor(conv.weight.value.shape, seed: seed + 1)
+    check("after replacing the weights")
+    Adam(learningRate: 0.1).step(conv.parameters)
+    check("after an Adam step")
+    if PackedConvolutionWeights.isSupported {
+        engine.weights.packed = !packed
+        check("after switching GEMM mode")
+        engine.weights.packed = packed
+    }
+}

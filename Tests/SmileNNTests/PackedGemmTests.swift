@@ -89,17 +89,30 @@ final class PackedGemmTests: XCTestCase {
         assertCachedWeightsFollowUpdates(conv, input: randomTensor([1, 5, 6, 5], seed: 33), algorithm: .packed, seed: 34)
     }
 
-    /// `auto` takes the packed kernel only for GEMMs under 128 columns that Winograd does not take.
+    /// `auto` takes the packed kernel only for GEMMs under 128 columns that Winograd does not take; with packed
+    /// Winograd GEMMs (this CPU) Winograd F(2x2) takes 3x3 layers from 64 output positions (8x8 at batch 1).
     func testAutoPicksPackedForFewPositions() {
         var rng = SeededRandom(seed: 41)
         let deep = Conv2D(name: "c", inputChannels: 32, outputChannels: 32, rng: &rng)
-        XCTAssertTrue(deep.usesPackedGemm(batch: 1, height: 8, width: 8))
-        XCTAssertTrue(deep.usesPackedGemm(batch: 4, height: 4, width: 4))
-        XCTAssertNil(deep.winogradTile(batch: 1, height: 8, width: 8))
+        XCTAssertTrue(deep.usesPackedGemm(batch: 1, height: 4, width: 4))
+        XCTAssertTrue(deep.usesPackedGemm(batch: 2, height: 4, width: 4))
+        XCTAssertNil(deep.winogradTile(batch: 1, height: 4, width: 4))
+        XCTAssertNil(deep.winogradTile(batch: 2, height: 4, width: 4))
+        XCTAssertEqual(deep.winogradTile(batch: 1, height: 8, width: 8), .f2x2)
+        XCTAssertEqual(deep.winogradTile(batch: 4, height: 4, width: 4), .f2x2)
+        XCTAssertNil(WinogradConvolution.choice(inputChannels: 32, outputChannels: 32, batch: 1, height: 8, width: 8, packed: false))
+        XCTAssertEqual(WinogradConvolution.choice(inputChannels: 512, outputChannels: 512, batch: 1, height: 8, width: 8), .f2x2)
+        XCTAssertEqual(WinogradConvolution.choice(inputChannels: 512, outputChannels: 512, batch: 1, height: 16, width: 16), .f4x4)
+        XCTAssertEqual(WinogradConvolution.choice(inputChannels: 128, outputChannels: 256, batch: 1, height: 16, width: 16), .f4x4)
+        XCTAssertEqual(WinogradConvolution.choice(inputChannels: 64, outputChannels: 128, batch: 32, height: 32, width: 32), .f2x2)
+        XCTAssertEqual(WinogradConvolution.choice(inputChannels: 128, outputChannels: 128, batch: 32, height: 32, width: 32), .f2x2)
+        XCTAssertEqual(
+            WinogradConvolution.choice(inputChannels: 128, outputChannels: 256, batch: 1, height: 16, width: 16, packed: false), .f2x2)
         XCTAssertFalse(deep.usesPackedGemm(batch: 1, height: 16, width: 16))
         let first = Conv2D(name: "c", inputChannels: 3, outputChannels: 16, rng: &rng)
         XCTAssertFalse(first.usesPackedGemm(batch: 1, height: 64, width: 64))
         deep.algorithm = .im2col
-        XCTAssertFalse(deep.usesPackedGemm(batch: 1, height: 8, width: 8))
+        XCTAssertFalse(deep.usesPackedGemm(batch: 1, height: 4, width: 4))
+        XCTAssertNil(deep.winogradTile(batch: 1, height: 8, width: 8))
     }
 }
