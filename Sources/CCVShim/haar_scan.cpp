@@ -115,17 +115,27 @@ struct Scratch {
     /// The cascade laid out for the plain and the split integral images and for copied patches.
     std::vector<ScanStump> stumps, splitStumps, patchStumps;
     std::vector<ScanStage> stages, splitStages, patchStages;
-    DeepQueue queue;
-    std::vector<cv::Point> levelFound;
+    /// Windows found in a level, per band of rows (one band unless several threads scan).
+    std::vector<std::vector<cv::Point>> bands;
     /// Integral images of a level scanned every second column, in the split layout.
     std::vector<int32_t> splitSum, splitSquares;
-    std::vector<int8_t> verdict;
-    std::vector<float> norm;
     int featureStride = -1;
     uint64_t featureOwner = 0;
 };
 
 thread_local Scratch scratch;
+
+/// What the thread scanning a band of rows needs of its own (the level's images are shared).
+struct RowScratch {
+    std::vector<int8_t> verdict;
+    std::vector<float> norm;
+    DeepQueue queue;
+};
+
+thread_local RowScratch rowScratch;
+
+/// Rows per band when several threads scan a level (OpenCV's own scan also splits rows).
+constexpr int kBandRows = 16;
 
 }  // namespace
 
@@ -191,10 +201,6 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
         s.featureStride = stride;
         s.featureOwner = id_;
     }
-    if (s.verdict.size() < size_t(stride) + 64) {
-        s.verdict.resize(size_t(stride) + 64);
-        s.norm.resize(size_t(stride) + 64);
-    }
 
     const cv::Rect normRect(1, 1, window_.width - 2, window_.height - 2);
     auto cascadeFor = [&](IntegralLayout layout, const std::vector<ScanStump> &stumps,
@@ -214,7 +220,7 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
     const ScanCascade split = cascadeFor({IntegralLayout::split, half}, s.splitStumps, s.splitStages);
     const ScanCascade patch = cascadeFor({IntegralLayout::patch, 0}, s.patchStumps, s.patchStages);
     // Windows wider than a patch row cannot be queued (not the case for OpenCV's face cascades).
-    DeepQueue *queue = vectorised && window_.width + 1 <= IntegralLayout::kPatchColumns ? &s.queue : nullptr;
+    const bool useQueue = vectorised && window_.width + 1 <= IntegralLayout::kPatchColumns;
 
     // OpenCV splits rows into stripes from the first level's width; the stripes bound the last row scanned.
     const int stripes = cvCeil(std::max(first.width - window_.width, 0) / 32.);
@@ -244,27 +250,48 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
             splitColumns(s.squares.data(), stride, size.height + 1, size.width + 1, s.splitSquares.data(), half);
         }
         const int count = (work.width + ystep - 1) / ystep;
-        s.levelFound.clear();
-        if (queue) queue->begin(&patch, window_, s.sum.data(), stride);
-        for (int y = 0; y < lastRow; y += ystep) {
-            if (useSplit)
-                kernel(split, s.splitSum.data() + size_t(y) * 2 * half, s.splitSquares.data() + size_t(y) * 2 * half,
-                       1, count, s.verdict.data(), s.norm.data(), queue, y, ystep);
-            else
-                kernel(plain, s.sum.data() + size_t(y) * stride, s.squares.data() + size_t(y) * stride, ystep, count,
-                       s.verdict.data(), s.norm.data(), queue, y, ystep);
-            for (int i = 0; i < count; ++i)
-                if (s.verdict[i] == kFound) s.levelFound.push_back(cv::Point(i * ystep, y));
+        // Scans rows [first, end) into `found`, in OpenCV's order (rows, then columns).
+        auto scanBand = [&](int first, int end, std::vector<cv::Point> &found) {
+            RowScratch &r = rowScratch;
+            if (r.verdict.size() < size_t(stride) + 64) {
+                r.verdict.resize(size_t(stride) + 64);
+                r.norm.resize(size_t(stride) + 64);
+            }
+            DeepQueue *queue = useQueue ? &r.queue : nullptr;
+            found.clear();
+            if (queue) queue->begin(&patch, window_, s.sum.data(), stride);
+            for (int y = first; y < end; y += ystep) {
+                if (useSplit)
+                    kernel(split, s.splitSum.data() + size_t(y) * 2 * half, s.splitSquares.data() + size_t(y) * 2 * half,
+                           1, count, r.verdict.data(), r.norm.data(), queue, y, ystep);
+                else
+                    kernel(plain, s.sum.data() + size_t(y) * stride, s.squares.data() + size_t(y) * stride, ystep,
+                           count, r.verdict.data(), r.norm.data(), queue, y, ystep);
+                for (int i = 0; i < count; ++i)
+                    if (r.verdict[i] == kFound) found.push_back(cv::Point(i * ystep, y));
+            }
+            if (queue) {
+                queue->flush();
+                found.insert(found.end(), queue->found.begin(), queue->found.end());
+                std::sort(found.begin(), found.end(),
+                          [](const cv::Point &a, const cv::Point &b) { return a.y != b.y ? a.y < b.y : a.x < b.x; });
+            }
+        };
+        // Bands of rows (a multiple of the row step), scanned on OpenCV's threads when it has several.
+        const int bandRows = kBandRows * ystep;
+        const int bandCount = std::max(1, cv::getNumThreads() > 1 ? (lastRow + bandRows - 1) / bandRows : 1);
+        if (s.bands.size() < size_t(bandCount)) s.bands.resize(bandCount);
+        if (bandCount == 1) {
+            scanBand(0, lastRow, s.bands[0]);
+        } else {
+            cv::parallel_for_(cv::Range(0, bandCount), [&](const cv::Range &range) {
+                for (int b = range.start; b < range.end; ++b)
+                    scanBand(b * bandRows, std::min((b + 1) * bandRows, lastRow), s.bands[b]);
+            });
         }
-        if (queue) {
-            queue->flush();
-            s.levelFound.insert(s.levelFound.end(), queue->found.begin(), queue->found.end());
-            // Back to OpenCV's scan order: rows, then columns.
-            std::sort(s.levelFound.begin(), s.levelFound.end(),
-                      [](const cv::Point &a, const cv::Point &b) { return a.y != b.y ? a.y < b.y : a.x < b.x; });
-        }
-        for (const cv::Point &p : s.levelFound)
-            out.push_back(cv::Rect(cvRound(p.x * scale), cvRound(p.y * scale), box.width, box.height));
+        for (int b = 0; b < bandCount; ++b)
+            for (const cv::Point &p : s.bands[b])
+                out.push_back(cv::Rect(cvRound(p.x * scale), cvRound(p.y * scale), box.width, box.height));
     }
 }
 

@@ -48,6 +48,21 @@ final class HaarScanEngineTests: XCTestCase {
         }
     }
 
+    /// With several OpenCV threads our scan splits each level into bands of rows; the windows and their
+    /// order must stay those of the one-thread scan.
+    func testSeveralThreadsGiveTheSameWindowsInTheSameOrder() throws {
+        let image = try ImageCodec.decode(file: TestSupport.astronautPath, gray: true).resized(width: 640, height: 360)
+        let cascade = try frontal()
+        var parameters = HaarCascade.Parameters()
+        parameters.minNeighbours = 0
+        let reference = try detections(cascade, image, parameters, engine: .opencv)
+        setOpenCVThreadCount(2)
+        defer { setOpenCVThreadCount(1) }
+        let ours = try detections(cascade, image, parameters, engine: .smile)
+        XCTAssertGreaterThan(reference.count, 5)
+        XCTAssertEqual(ours.map(\.rect), reference.map(\.rect))
+    }
+
     func testGroupedBoxesMatchOpenCVAcrossSettings() throws {
         let photo = try ImageCodec.decode(file: TestSupport.astronautPath, gray: true)
         let cascade = try frontal()
