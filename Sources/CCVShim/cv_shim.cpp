@@ -304,14 +304,36 @@ void resizeInto(const cv::Mat &src, cv::Mat &dst) {
 
 }  // namespace
 
-/// detectMultiScale (the numDetections overload) with our scan in place of OpenCV's:
-/// the same grouping (eps 0.2) and the same clipping to the image follow.
-void scanAndGroup(const smile::HaarScanner &scanner, const cv::Mat &gray, double scaleFactor, int minNeighbours,
-                  cv::Size minSize, cv::Size maxSize, smile::HaarScanner::Kernel kernel, std::vector<cv::Rect> &boxes,
-                  std::vector<int> &neighbours) {
-    scanner.candidates(gray, scaleFactor, minSize, maxSize, boxes, kernel);
+/// The engine's kernel for our scan.
+static smile::HaarScanner::Kernel kernelOf(int engine) {
+    return engine == CVS_HAAR_SMILE_SCALAR     ? smile::HaarScanner::Kernel::reference
+           : engine == CVS_HAAR_SMILE_PORTABLE ? smile::HaarScanner::Kernel::portable
+                                               : smile::HaarScanner::Kernel::fastest;
+}
+
+/// Copies boxes, neighbour counts and level weights into a malloc'ed array for the caller.
+static int handOut(const std::vector<cv::Rect> &boxes, const std::vector<int> &numbers, const std::vector<double> &levelWeights,
+            cvs_detection **out, int *count) {
+    if (boxes.empty()) return CVS_OK;
+    auto *d = static_cast<cvs_detection *>(std::malloc(sizeof(cvs_detection) * boxes.size()));
+    if (!d) return fail(CVS_E_INTERNAL, "detect: out of memory");
+    for (size_t i = 0; i < boxes.size(); ++i) {
+        d[i].x = boxes[i].x;
+        d[i].y = boxes[i].y;
+        d[i].width = boxes[i].width;
+        d[i].height = boxes[i].height;
+        d[i].neighbours = i < numbers.size() ? numbers[i] : 0;
+        d[i].weight = i < levelWeights.size() ? levelWeights[i] : 0.0;
+    }
+    *out = d;
+    *count = int(boxes.size());
+    return CVS_OK;
+}
+
+/// cv::groupRectangles (eps 0.2, as detectMultiScale) and clipping to the image, as detectMultiScale ends.
+static void groupAndClip(cv::Size image, int minNeighbours, std::vector<cv::Rect> &boxes, std::vector<int> &neighbours) {
     cv::groupRectangles(boxes, neighbours, minNeighbours, 0.2);
-    const cv::Rect whole(0, 0, gray.cols, gray.rows);
+    const cv::Rect whole(0, 0, image.width, image.height);
     size_t kept = 0;
     for (size_t i = 0; i < boxes.size(); ++i) {
         cv::Rect r = boxes[i] & whole;
@@ -322,6 +344,19 @@ void scanAndGroup(const smile::HaarScanner &scanner, const cv::Mat &gray, double
     }
     boxes.resize(kept);
     neighbours.resize(kept);
+}
+
+/// detectMultiScale (the numDetections overload) with our scan in place of OpenCV's:
+/// the same grouping (eps 0.2) and the same clipping to the image follow. With `regions`, only
+/// the raw windows inside them are grouped (see HaarScanner::candidatesInRegions).
+void scanAndGroup(const smile::HaarScanner &scanner, const cv::Mat &gray, double scaleFactor, int minNeighbours,
+                  cv::Size minSize, cv::Size maxSize, smile::HaarScanner::Kernel kernel, std::vector<cv::Rect> &boxes,
+                  std::vector<int> &neighbours, const std::vector<cv::Rect> *regions = nullptr) {
+    if (regions)
+        scanner.candidatesInRegions(gray, scaleFactor, minSize, maxSize, *regions, boxes, kernel);
+    else
+        scanner.candidates(gray, scaleFactor, minSize, maxSize, boxes, kernel);
+    groupAndClip(gray.size(), minNeighbours, boxes, neighbours);
 }
 
 struct cvs_cascade {
@@ -565,15 +600,17 @@ int cvs_cascade_set_engine(cvs_cascade *cascade, int engine) {
 
 int cvs_cascade_engine(const cvs_cascade *cascade) { return cascade ? cascade->engine : CVS_HAAR_OPENCV; }
 
-int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int height,
-                       double scale_factor, int min_neighbours, int min_size, int max_size,
-                       int equalize, int weights, cvs_detection **out, int *count) {
+/// cvs_cascade_detect and cvs_cascade_detect_regions: with `regions`, only raw windows inside them count.
+static int detectIn(cvs_cascade *cascade, const uint8_t *gray, int width, int height, double scale_factor,
+                    int min_neighbours, int min_size, int max_size, int equalize, int weights,
+                    const std::vector<cv::Rect> *regions, cvs_detection **out, int *count) {
     if (!cascade || !validImage(gray, width, height, 1) || !out || !count)
         return fail(CVS_E_INVALID, "detect: invalid cascade or image");
     if (!(scale_factor > 1.0)) return fail(CVS_E_INVALID, "detect: scale factor must be greater than 1");
     if (min_neighbours < 0 || min_size < 0 || max_size < 0) return fail(CVS_E_INVALID, "detect: negative parameter");
     *out = nullptr;
     *count = 0;
+    if (regions && regions->empty()) return CVS_OK;
     return guarded("detect", [&]() -> int {
         cv::Mat img = wrap(gray, width, height, 1);
         if (equalize) {
@@ -585,31 +622,44 @@ int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int
         std::vector<int> levels, numbers;
         std::vector<double> levelWeights;
         cv::Size minS(min_size, min_size), maxS(max_size, max_size);
-        if (weights)
+        if (weights) {
             cascade->classifier.detectMultiScale(img, boxes, levels, levelWeights, scale_factor, min_neighbours, 0, minS, maxS, true);
-        else if (cascade->engine != CVS_HAAR_OPENCV)
-            scanAndGroup(*cascade->scanner, img, scale_factor, min_neighbours, minS, maxS,
-                         cascade->engine == CVS_HAAR_SMILE_SCALAR    ? smile::HaarScanner::Kernel::reference
-                         : cascade->engine == CVS_HAAR_SMILE_PORTABLE ? smile::HaarScanner::Kernel::portable
-                                                                      : smile::HaarScanner::Kernel::fastest,
-                         boxes, numbers);
-        else
+        } else if (cascade->engine != CVS_HAAR_OPENCV) {
+            scanAndGroup(*cascade->scanner, img, scale_factor, min_neighbours, minS, maxS, kernelOf(cascade->engine),
+                         boxes, numbers, regions);
+        } else if (regions) {
+            // OpenCV's raw windows (0 neighbours: no grouping), those inside a region, then grouped.
+            std::vector<cv::Rect> raw;
+            cascade->classifier.detectMultiScale(img, raw, numbers, scale_factor, 0, 0, minS, maxS);
+            for (const cv::Rect &r : raw)
+                if (std::any_of(regions->begin(), regions->end(), [&](const cv::Rect &a) { return (r & a) == r; }))
+                    boxes.push_back(r);
+            groupAndClip(img.size(), min_neighbours, boxes, numbers);
+        } else {
             cascade->classifier.detectMultiScale(img, boxes, numbers, scale_factor, min_neighbours, 0, minS, maxS);
-        if (boxes.empty()) return CVS_OK;
-        auto *d = static_cast<cvs_detection *>(std::malloc(sizeof(cvs_detection) * boxes.size()));
-        if (!d) return fail(CVS_E_INTERNAL, "detect: out of memory");
-        for (size_t i = 0; i < boxes.size(); ++i) {
-            d[i].x = boxes[i].x;
-            d[i].y = boxes[i].y;
-            d[i].width = boxes[i].width;
-            d[i].height = boxes[i].height;
-            d[i].neighbours = i < numbers.size() ? numbers[i] : 0;
-            d[i].weight = i < levelWeights.size() ? levelWeights[i] : 0.0;
         }
-        *out = d;
-        *count = int(boxes.size());
-        return CVS_OK;
+        return handOut(boxes, numbers, levelWeights, out, count);
     });
+}
+
+int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int height,
+                       double scale_factor, int min_neighbours, int min_size, int max_size,
+                       int equalize, int weights, cvs_detection **out, int *count) {
+    return detectIn(cascade, gray, width, height, scale_factor, min_neighbours, min_size, max_size, equalize, weights,
+                    nullptr, out, count);
+}
+
+int cvs_cascade_detect_regions(cvs_cascade *cascade, const uint8_t *gray, int width, int height,
+                               double scale_factor, int min_neighbours, int min_size, int max_size, int equalize,
+                               const int *regions, int region_count, cvs_detection **out, int *count) {
+    if (region_count < 0 || (region_count > 0 && !regions)) return fail(CVS_E_INVALID, "detect: invalid regions");
+    std::vector<cv::Rect> areas;
+    for (int i = 0; i < region_count; ++i) {
+        cv::Rect r(regions[4 * i], regions[4 * i + 1], regions[4 * i + 2], regions[4 * i + 3]);
+        if (r.width > 0 && r.height > 0) areas.push_back(r);
+    }
+    return detectIn(cascade, gray, width, height, scale_factor, min_neighbours, min_size, max_size, equalize, 0, &areas,
+                    out, count);
 }
 
 int cvs_video_open(const char *path, cvs_video **out, double *fps, int *frame_count) {

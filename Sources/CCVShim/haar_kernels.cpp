@@ -100,9 +100,9 @@ inline float featureValue(const ScanStump &s, const int32_t *p, float factor) {
     return ret * factor;
 }
 
-/// Stages from `first` on for one window: 1 found, -k rejected at stage k.
-int stagesFrom(const ScanCascade &c, const int32_t *p, float factor, int first) {
-    for (int k = first; k < c.stageCount; ++k) {
+/// Stages [first, end) for one window: 1 passed them all, -k rejected at stage k.
+int stagesUpTo(const ScanCascade &c, const int32_t *p, float factor, int first, int end) {
+    for (int k = first; k < end; ++k) {
         const ScanStage &stage = c.stages[k];
         double sum = 0;
         for (const ScanStump *s = c.stumps + stage.first, *end = s + stage.count; s != end; ++s) {
@@ -112,6 +112,11 @@ int stagesFrom(const ScanCascade &c, const int32_t *p, float factor, int first) 
         if (sum < stage.threshold) return -k;
     }
     return kFound;
+}
+
+/// Stages from `first` on for one window: 1 found, -k rejected at stage k.
+inline int stagesFrom(const ScanCascade &c, const int32_t *p, float factor, int first) {
+    return stagesUpTo(c, p, factor, first, c.stageCount);
 }
 
 // ---- AVX2: eight windows at x, x + step, ..., x + 7 * step ----
@@ -274,7 +279,7 @@ __attribute__((target("avx2"))) inline void transpose8(__m256i r[8]) {
 template <int Step>
 __attribute__((target("avx2"))) void rowAvx2(const ScanCascade &c, const int32_t *sum, const int32_t *squares,
                                              int count, int8_t *verdict, float *norm, DeepQueue *queue, int y,
-                                             int pixelStep) {
+                                             int pixelStep, int x0) {
     // Stage 0 and the normalisation for every window.
     for (int i = 0; i < count; i += 8) {
         const int32_t *p = sum + i * Step;
@@ -300,25 +305,26 @@ __attribute__((target("avx2"))) void rowAvx2(const ScanCascade &c, const int32_t
         for (int j = 0; j < 8 && i + j < count; ++j)
             if (verdict[i + j] == kFound) alive |= 1 << j;
         if (alive != 0)
-            laterStages8<Step>(c, sum + i * Step, norm + i, alive, verdict + i, queue, y, i * pixelStep, pixelStep);
+            laterStages8<Step>(c, sum + i * Step, norm + i, alive, verdict + i, queue, y, x0 + i * pixelStep,
+                               pixelStep);
     }
 }
 
 void rowVector(const ScanCascade &c, const int32_t *sum, const int32_t *squares, int step, int count, int8_t *verdict,
-               float *norm, DeepQueue *queue, int y, int pixelStep) {
+               float *norm, DeepQueue *queue, int y, int pixelStep, int x0) {
     if (step == 1)
-        rowAvx2<1>(c, sum, squares, count, verdict, norm, queue, y, pixelStep);
+        rowAvx2<1>(c, sum, squares, count, verdict, norm, queue, y, pixelStep, x0);
     else if (step == 2)
-        rowAvx2<2>(c, sum, squares, count, verdict, norm, queue, y, pixelStep);
+        rowAvx2<2>(c, sum, squares, count, verdict, norm, queue, y, pixelStep, x0);
     else
-        rowScalar(c, sum, squares, step, count, verdict, norm, queue, y, pixelStep);
+        rowScalar(c, sum, squares, step, count, verdict, norm, queue, y, pixelStep, x0);
 }
 
 }  // namespace
 
 void rowScalar(const ScanCascade &c, const int32_t *sum, const int32_t *squares, int step, int count, int8_t *verdict,
-               float *norm, DeepQueue *queue, int y, int pixelStep) {
-    (void)norm, (void)queue, (void)y, (void)pixelStep;
+               float *norm, DeepQueue *queue, int y, int pixelStep, int x0) {
+    (void)norm, (void)queue, (void)y, (void)pixelStep, (void)x0;
     for (int i = 0; i < count; ++i) verdict[i] = kSkipped;
     for (int i = 0; i < count; ++i) {
         const int32_t *p = sum + i * step;
@@ -327,6 +333,13 @@ void rowScalar(const ScanCascade &c, const int32_t *sum, const int32_t *squares,
         verdict[i] = int8_t(kept ? stagesFrom(c, p, factor, 0) : kFlat);
         if (verdict[i] == kRejectedAtStage0) ++i;  // OpenCV skips the next window
     }
+}
+
+int8_t stageZeroVerdict(const ScanCascade &c, const int32_t *sum, const int32_t *squares) {
+    bool kept;
+    float factor = windowNorm(c, sum, squares, kept);
+    if (!kept) return kFlat;
+    return int8_t(stagesUpTo(c, sum, factor, 0, 1));  // 0 (rejected at stage 0) or kFound
 }
 
 DeepQueue::DeepQueue() : patch_(32 * IntegralLayout::kPatchColumns * 8 + 8) {}

@@ -109,15 +109,19 @@ private:
 /// Verdicts for `count` windows at x = i * step of the row starting at `sum`/`squares`
 /// (`verdict` and `norm` hold at least count + 64 entries; `norm` is scratch). With a `queue`,
 /// windows left nearly alone are handed to it (verdict kQueued) and the row is pixel row `y`,
-/// window i at pixel column i * `pixelStep`.
+/// window i at pixel column `x0` + i * `pixelStep` (`x0` 0 for a whole row; a region scan starts
+/// rows further right). The first window is taken as one OpenCV looks at.
 using RowKernel = void (*)(const ScanCascade &cascade, const int32_t *sum, const int32_t *squares, int step,
-                           int count, int8_t *verdict, float *norm, DeepQueue *queue, int y, int pixelStep);
+                           int count, int8_t *verdict, float *norm, DeepQueue *queue, int y, int pixelStep, int x0);
 
 /// The fastest row kernel this CPU runs (AVX2 when present, else scalar).
 RowKernel rowKernel();
 
 /// The scalar kernel: OpenCV's loop, one window after another (the vector kernel's reference).
 void rowScalar(const ScanCascade &cascade, const int32_t *sum, const int32_t *squares, int step, int count,
-               int8_t *verdict, float *norm, DeepQueue *queue, int y, int pixelStep);
+               int8_t *verdict, float *norm, DeepQueue *queue, int y, int pixelStep, int x0);
+
+/// One window's verdict after stage 0 alone: kFlat, kRejectedAtStage0, or kFound (passes stage 0).
+int8_t stageZeroVerdict(const ScanCascade &cascade, const int32_t *sum, const int32_t *squares);
 
 }  // namespace smile

@@ -5,6 +5,7 @@
 
 #include "haar_scan.hpp"
 #include "haar_kernels.hpp"
+#include "haar_regions.hpp"
 
 #include <opencv2/imgproc.hpp>
 
@@ -158,6 +159,17 @@ std::unique_ptr<HaarScanner> HaarScanner::load(const std::string &path) {
 
 void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
                              std::vector<cv::Rect> &out, Kernel which) const {
+    scan(gray, scaleFactor, minSize, maxSize, nullptr, out, which);
+}
+
+void HaarScanner::candidatesInRegions(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
+                                      const std::vector<cv::Rect> &regions, std::vector<cv::Rect> &out,
+                                      Kernel which) const {
+    scan(gray, scaleFactor, minSize, maxSize, &regions, out, which);
+}
+
+void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
+                       const std::vector<cv::Rect> *regions, std::vector<cv::Rect> &out, Kernel which) const {
     const bool vectorised = which != Kernel::reference;
     out.clear();
     CV_Assert(gray.type() == CV_8UC1 && scaleFactor > 1);
@@ -234,6 +246,7 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
         const int stripeSize = std::max((work.height / ystep + stripes - 1) / stripes, 1) * ystep;
         const int lastRow = std::min(stripes * stripeSize, work.height);
         const cv::Size box(cvRound(window_.width * scale), cvRound(window_.height * scale));
+        if (regions && !regionsHoldBox(*regions, box)) continue;
 
         cv::Mat level(size, CV_8U, s.pixels.data());
         // OpenCV 4.6 (Debian 12) resizes pyramid levels with INTER_LINEAR_EXACT; INTER_LINEAR gives other windows.
@@ -244,12 +257,25 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
 
         // Every second column: scan the split copies, where those windows are neighbours (the
         // scalar reference keeps the plain layout, so tests compare the two).
-        const bool useSplit = vectorised && ystep == 2;
+        const bool useSplit = vectorised && ystep == 2 && !regions;
         if (useSplit) {
             splitColumns(s.sum.data(), stride, size.height + 1, size.width + 1, s.splitSum.data(), half);
             splitColumns(s.squares.data(), stride, size.height + 1, size.width + 1, s.splitSquares.data(), half);
         }
         const int count = (work.width + ystep - 1) / ystep;
+        if (regions) {
+            // The region scan: one thread, the plain layout.
+            RowScratch &r = rowScratch;
+            DeepQueue *queue = useQueue ? &r.queue : nullptr;
+            if (queue) queue->begin(&patch, window_, s.sum.data(), stride);
+            std::vector<cv::Point> &found = s.bands.empty() ? s.bands.emplace_back() : s.bands[0];
+            found.clear();
+            const RegionLevel l{&plain, s.sum.data(), s.squares.data(), stride, ystep, lastRow, count, scale, box};
+            scanLevelInRegions(l, *regions, kernel, queue, r.verdict, r.norm, found);
+            for (const cv::Point &p : found)
+                out.push_back(cv::Rect(cvRound(p.x * scale), cvRound(p.y * scale), box.width, box.height));
+            continue;
+        }
         // Scans rows [first, end) into `found`, in OpenCV's order (rows, then columns).
         auto scanBand = [&](int first, int end, std::vector<cv::Point> &found) {
             RowScratch &r = rowScratch;
@@ -263,10 +289,10 @@ void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size m
             for (int y = first; y < end; y += ystep) {
                 if (useSplit)
                     kernel(split, s.splitSum.data() + size_t(y) * 2 * half, s.splitSquares.data() + size_t(y) * 2 * half,
-                           1, count, r.verdict.data(), r.norm.data(), queue, y, ystep);
+                           1, count, r.verdict.data(), r.norm.data(), queue, y, ystep, 0);
                 else
                     kernel(plain, s.sum.data() + size_t(y) * stride, s.squares.data() + size_t(y) * stride, ystep,
-                           count, r.verdict.data(), r.norm.data(), queue, y, ystep);
+                           count, r.verdict.data(), r.norm.data(), queue, y, ystep, 0);
                 for (int i = 0; i < count; ++i)
                     if (r.verdict[i] == kFound) found.push_back(cv::Point(i * ystep, y));
             }

@@ -35,6 +35,13 @@ public:
     void candidates(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
                     std::vector<cv::Rect> &out, Kernel kernel = Kernel::fastest) const;
 
+    /// Of the raw windows `candidates` finds, exactly those whose boxes lie inside one of
+    /// `regions` (rectangles of `gray`), in the same order, scanning little more than those
+    /// windows: the same pyramid levels, each level's rows only where a region holds boxes.
+    void candidatesInRegions(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
+                             const std::vector<cv::Rect> &regions, std::vector<cv::Rect> &out,
+                             Kernel kernel = Kernel::fastest) const;
+
     /// Rectangle sums of one feature: up to three weighted rectangles.
     struct Feature {
         int x[3], y[3], w[3], h[3];
@@ -53,6 +60,9 @@ public:
     };
 
 private:
+    /// The scan behind both: every window, or (with `regions`) those inside the regions.
+    void scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
+              const std::vector<cv::Rect> *regions, std::vector<cv::Rect> &out, Kernel kernel) const;
     /// Tells this scanner's offsets apart in a thread's scratch (an address could be reused).
     uint64_t id_ = 0;
     /// Whether stages may be evaluated in another stump order (see leafSumsAreExact).

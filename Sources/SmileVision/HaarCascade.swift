@@ -39,7 +39,7 @@ public final class HaarCascade: @unchecked Sendable {
 
     /// The file the cascade was loaded from.
     public let path: String
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
 
     /// Loads a cascade; throws `.cascade` when the file is missing or not a valid cascade.
     public init(path: String) throws {
@@ -87,6 +87,11 @@ public final class HaarCascade: @unchecked Sendable {
                                          parameters.equalize ? 1 : 0, parameters.levelWeights ? 1 : 0,
                                          &out, &count))
         }
+        return Self.detections(out, count)
+    }
+
+    /// The shim's detections as `Detection`s; frees them.
+    static func detections(_ out: UnsafeMutablePointer<cvs_detection>?, _ count: Int32) -> [Detection] {
         defer { cvs_free(out) }
         guard let out else { return [] }
         return UnsafeBufferPointer(start: out, count: Int(count)).map { d in

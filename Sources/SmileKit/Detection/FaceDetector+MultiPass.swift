@@ -17,20 +17,9 @@ import SmileVision
 extension FaceDetector {
     /// Faces in `image` coordinates, largest first.
     public func detectFaces(in image: Image) throws -> [DetectedFace] {
-        var scale = 1.0
-        var working = image.grayscale()
-        let longer = max(image.width, image.height)
-        if settings.maxWorkingSide > 0, longer > settings.maxWorkingSide {
-            scale = Double(settings.maxWorkingSide) / Double(longer)
-            working = working.resized(width: max(1, Int(Double(image.width) * scale)), height: max(1, Int(Double(image.height) * scale)))
-        }
+        let (working, scale) = workingCopy(of: image)
         let minFace = minimumFaceSide(imageWidth: image.width, imageHeight: image.height) * scale
-        var parameters = HaarCascade.Parameters()
-        parameters.scaleFactor = settings.scaleFactor
-        parameters.minNeighbours = settings.minNeighbours
-        parameters.equalize = settings.equalize
-        parameters.minSize = Int(minFace.rounded())
-        parameters.maxSize = Int((Double(settings.maxFaceSize) * scale).rounded())
+        let parameters = frontalParameters(minFace: minFace, scale: scale)
 
         // Boxes in working-copy pixels.
         var faces = try cascade.detect(in: working, parameters: parameters).map {
@@ -72,17 +61,40 @@ extension FaceDetector {
         if let eyeCascade, settings.eyeCheck {
             faces = try faces.filter { try Self.hasEye($0, in: working, eyeCascade: eyeCascade) }
         }
-        if scale != 1 {
-            // Truncation, as the original detector mapped its boxes back.
-            faces = faces.map { face in
-                var f = face
-                let r = face.box
-                f.box = Rect(x: Int(Double(r.x) / scale), y: Int(Double(r.y) / scale),
-                             width: Int(Double(r.width) / scale), height: Int(Double(r.height) / scale))
-                return f
-            }
+        return Self.unscaled(faces, scale: scale).sorted { $0.box.area > $1.box.area }
+    }
+
+    /// The gray image detection runs on (shrunk so its longer side is at most `maxWorkingSide`)
+    /// and its scale from the original.
+    func workingCopy(of image: Image) -> (working: Image, scale: Double) {
+        let gray = image.channels == 1 ? image : image.grayscale()
+        let longer = max(image.width, image.height)
+        guard settings.maxWorkingSide > 0, longer > settings.maxWorkingSide else { return (gray, 1) }
+        let scale = Double(settings.maxWorkingSide) / Double(longer)
+        return (gray.resized(width: max(1, Int(Double(image.width) * scale)), height: max(1, Int(Double(image.height) * scale))), scale)
+    }
+
+    /// The frontal pass's cascade parameters on a working copy at `scale` (`minFace` in its pixels).
+    func frontalParameters(minFace: Double, scale: Double) -> HaarCascade.Parameters {
+        var parameters = HaarCascade.Parameters()
+        parameters.scaleFactor = settings.scaleFactor
+        parameters.minNeighbours = settings.minNeighbours
+        parameters.equalize = settings.equalize
+        parameters.minSize = Int(minFace.rounded())
+        parameters.maxSize = Int((Double(settings.maxFaceSize) * scale).rounded())
+        return parameters
+    }
+
+    /// Faces from working-copy pixels back to the original's (truncating, as the original detector did).
+    static func unscaled(_ faces: [DetectedFace], scale: Double) -> [DetectedFace] {
+        guard scale != 1 else { return faces }
+        return faces.map { face in
+            var f = face
+            let r = face.box
+            f.box = Rect(x: Int(Double(r.x) / scale), y: Int(Double(r.y) / scale),
+                         width: Int(Double(r.width) / scale), height: Int(Double(r.height) / scale))
+            return f
         }
-        return faces.sorted { $0.box.area > $1.box.area }
     }
 
     /// The smallest face side wanted, in original pixels (0: no limit).

@@ -3,20 +3,25 @@ import SmileVision
 /// Finds the faces of consecutive video frames cheaply: a full detection pass every few frames,
 /// and in between a search only around the faces seen recently.
 ///
-/// A full pass looks at the whole frame at every scale, which costs 150-250 ms at 640x360 on
+/// A full pass looks at the whole frame at every scale, which costs 60-250 ms at 640x360 on
 /// one core of the development machine (`smile bench detect`). Faces move little from one frame
-/// to the next, so between full passes each recent face is looked for only in a window around its
-/// last box (`searchMargin` box sides on every side) and at sizes within `sizeTolerance` of its
-/// own, with the detector's own passes and settings: a few small pyramid levels of a small window,
-/// well under a millisecond for a typical face.
+/// to the next, so between full passes the frame gets one region scan
+/// (`FaceDetector.detectFrontalFaces(in:regions:)`): the full pass's own pyramid, windows and
+/// grouping, but only windows inside a region around each recent face (its last box grown by
+/// `searchMargin` box sides on every side) and only at sizes within `sizeTolerance` of the recent
+/// faces'. A face whose raw windows lie well inside its region comes out exactly as a full pass on
+/// that frame would give it.
 /// - A face not found (by either pass) is looked for again around its last box for up to
-///   `keepMissing` frames, at full-pass frames too: the frontal cascade loses a turning head for
-///   a few frames at a time.
+///   `keepMissing` frames: the frontal cascade loses a turning head for a few frames at a time.
 /// - A face that a full pass finds and the frame before did not have is followed backwards
-///   through the frames since the previous full pass (a local search in each, newest first, until
+///   through the frames since the previous full pass (a region scan in each, newest first, until
 ///   it is not found), so a face that appears between full passes is not missed until the next.
 ///   That is why frames come out only when the next full pass has run: `push` returns the faces
 ///   of the frames now final, and `flush` those still held at the end.
+/// - Resuming: `restore` takes the faces an interrupted run wrote for its frames, one call per
+///   frame, so the resumed run searches around the same faces; frames resume after the last
+///   written one, and the first frame pushed after a restore gets a full pass only if its index
+///   is a multiple of `fullPassInterval`.
 /// With `fullPassInterval` 1 every frame gets a full pass and nothing else (the reference the
 /// others are measured against with `smile compare-frames`). Not thread-safe (the detector is not).
 public final class VideoFaceDetector {
@@ -24,13 +29,10 @@ public final class VideoFaceDetector {
     public struct Settings: Sendable, Equatable {
         /// A full pass every this many frames (1: every frame, no local search).
         public var fullPassInterval = 4
-        /// Search window margin around a face's last box, in box sides on each side.
-        public var searchMargin = 0.5
-        /// Sizes searched: from side / this to side * this.
+        /// Search region around a face's last box, in box sides on each side.
+        public var searchMargin = 1.0
+        /// Sizes searched: from the smallest recent face's side / this to the largest's * this.
         public var sizeTolerance = 2.0
-        /// Raw detections a box needs in the local search. Lower than a full pass needs: the window
-        /// is known to have held a face, and the narrow size range gathers fewer raw windows.
-        public var localMinNeighbours = 3
         /// Frames a face may go unfound and still be searched for around its last box.
         public var keepMissing = 25
         public init() {}
@@ -43,7 +45,7 @@ public final class VideoFaceDetector {
 
     /// A frame since the last full pass whose faces may still grow by backfilling.
     private struct HeldFrame {
-        var equalized: Image
+        var gray: Image
         var faces: [DetectedFace]
     }
 
@@ -53,7 +55,7 @@ public final class VideoFaceDetector {
     public let settings: Settings
     /// Full passes run so far.
     public private(set) var fullPasses = 0
-    /// Local searches (around a recent face, or following a new face back) run so far.
+    /// Region scans (around the recent faces, or following new faces back) run so far.
     public private(set) var localSearches = 0
     private var recent: [RecentFace] = []
 
@@ -68,19 +70,19 @@ public final class VideoFaceDetector {
     /// with the next full pass.
     public func push(_ image: Image, frame index: Int) throws -> [[DetectedFace]] {
         guard settings.fullPassInterval > 1 else { return [try detector.detectFaces(in: image)] }
-        // Equalised as a whole, as the full pass sees it: windows equalised alone lose faces.
-        let equalized = image.grayscale().equalized()
+        let gray = image.grayscale()
         if fullPasses == 0 || index % settings.fullPassInterval == 0 {
-            var faces = try detector.detectFaces(in: image)
+            let faces = try detector.detectFaces(in: gray)
             fullPasses += 1
             let newFaces = faces.filter { face in !(held.last?.faces ?? []).contains { overlaps($0, face) } }
-            faces += try searchRecent(in: equalized, besides: faces)
+            // The full pass sees every window a region scan would: the recent faces it lacks stay missed.
+            recent = remembering(faces, after: recent)
             try backfill(newFaces)
             let ready = held.map(\.faces) + [Self.largestFirst(faces)]
             held = []
             return ready
         }
-        held.append(HeldFrame(equalized: equalized, faces: Self.largestFirst(try searchRecent(in: equalized, besides: []))))
+        held.append(HeldFrame(gray: gray, faces: Self.largestFirst(try searchRecent(in: gray))))
         return []
     }
 
@@ -100,17 +102,10 @@ public final class VideoFaceDetector {
 
     private var held: [HeldFrame] = []
 
-    /// Searches around each recent face not among `found`; returns the faces found and updates `recent`.
-    private func searchRecent(in equalized: Image, besides found: [DetectedFace]) throws -> [DetectedFace] {
-        var hits: [DetectedFace] = []
-        for item in recent where !found.contains(where: { overlaps($0, item.face) }) {
-            localSearches += 1
-            if let face = try search(around: item.face.box, in: equalized) { hits.append(face) }
-        }
-        // Two recent faces may have found the same face: keep one.
-        hits = NonMaximumSuppression.suppress(hits, iouThreshold: detector.settings.nmsIoU)
-            .filter { hit in !found.contains { overlaps($0, hit) } }
-        recent = remembering(found + hits, after: recent)
+    /// The faces near the recent ones in `gray` (one region scan); updates `recent`.
+    private func searchRecent(in gray: Image) throws -> [DetectedFace] {
+        let hits = try scan(gray, around: recent.map(\.face.box))
+        recent = remembering(hits, after: recent)
         return hits
     }
 
@@ -123,17 +118,24 @@ public final class VideoFaceDetector {
         }
     }
 
-    /// Follows each of `faces` back through the held frames, newest first, while a local search finds it.
+    /// Follows each of `faces` back through the held frames, newest first, while a region scan finds
+    /// it (one scan per frame for all the faces still followed).
     private func backfill(_ faces: [DetectedFace]) throws {
-        for face in faces {
-            var box = face.box
-            for index in held.indices.reversed() {
-                guard !held[index].faces.contains(where: { $0.box.intersectionOverUnion(box) >= 0.3 }) else { break }
-                localSearches += 1
-                guard let found = try search(around: box, in: held[index].equalized) else { break }
-                held[index].faces = Self.largestFirst(held[index].faces + [found])
-                box = found.box
+        var followed = faces.map(\.box)
+        for index in held.indices.reversed() {
+            followed.removeAll { box in held[index].faces.contains { $0.box.intersectionOverUnion(box) >= 0.3 } }
+            guard !followed.isEmpty else { break }
+            let found = try scan(held[index].gray, around: followed)
+            var next: [Rect] = []
+            for box in followed {
+                // The face overlapping the followed box most is the same face.
+                guard let best = found.max(by: { $0.box.intersectionOverUnion(box) < $1.box.intersectionOverUnion(box) }),
+                      best.box.intersectionOverUnion(box) > 0,
+                      !held[index].faces.contains(where: { overlaps($0, best) }) else { continue }
+                held[index].faces = Self.largestFirst(held[index].faces + [best])
+                next.append(best.box)
             }
+            followed = next
         }
     }
 
@@ -146,32 +148,18 @@ public final class VideoFaceDetector {
         faces.sorted { $0.box.area > $1.box.area }
     }
 
-    /// The face nearest `face`'s box in `equalized` (the frame, gray and histogram-equalised), if any.
-    func search(around box: Rect, in equalized: Image) throws -> DetectedFace? {
-        let side = Double(max(box.width, box.height))
-        let margin = Int((side * settings.searchMargin).rounded())
-        let window = Rect(x: box.x - margin, y: box.y - margin, width: box.width + 2 * margin, height: box.height + 2 * margin)
-        guard let clipped = window.intersection(Rect(x: 0, y: 0, width: equalized.width, height: equalized.height)) else { return nil }
-        let saved = detector.settings
-        defer { detector.settings = saved }
-        // Never smaller than the full pass looks (0 there means the cascade's own 24 px window).
-        let fullPassMinimum = detector.minimumFaceSide(imageWidth: equalized.width, imageHeight: equalized.height)
-        detector.settings.minFaceSize = max(Int((side / settings.sizeTolerance).rounded(.down)),
-                                            fullPassMinimum > 0 ? Int(fullPassMinimum.rounded()) : 24)
-        detector.settings.minFaceFraction = 0
-        detector.settings.maxFaceSize = Int((side * settings.sizeTolerance).rounded(.up))
-        detector.settings.minNeighbours = settings.localMinNeighbours
-        detector.settings.equalize = false
-        let candidates = try detector.detectFaces(in: equalized.cropped(to: clipped)).map { candidate -> DetectedFace in
-            var f = candidate
-            f.box = Rect(x: candidate.box.x + clipped.x, y: candidate.box.y + clipped.y,
-                         width: candidate.box.width, height: candidate.box.height)
-            return f
+    /// The faces that one region scan of `gray` finds around `boxes` (grouped as a full pass groups,
+    /// with no further merging, so they are the full pass's own faces where it would find them).
+    func scan(_ gray: Image, around boxes: [Rect]) throws -> [DetectedFace] {
+        guard let smallest = boxes.map({ max($0.width, $0.height) }).min(),
+              let largest = boxes.map({ max($0.width, $0.height) }).max() else { return [] }
+        localSearches += 1
+        let regions = boxes.map { box -> Rect in
+            let margin = Int((Double(max(box.width, box.height)) * settings.searchMargin).rounded())
+            return Rect(x: box.x - margin, y: box.y - margin, width: box.width + 2 * margin, height: box.height + 2 * margin)
         }
-        // The candidate overlapping the old box most is the same face (ties: better supported).
-        return candidates.max { a, b in
-            let (ia, ib) = (a.box.intersectionOverUnion(box), b.box.intersectionOverUnion(box))
-            return ia != ib ? ia < ib : a.neighbours < b.neighbours
-        }
+        return try detector.detectFrontalFaces(in: gray, regions: regions,
+                                                    minFaceSize: (Double(smallest) / settings.sizeTolerance).rounded(.down),
+                                                    maxFaceSize: (Double(largest) * settings.sizeTolerance).rounded(.up))
     }
 }
