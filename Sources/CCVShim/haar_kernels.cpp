@@ -344,7 +344,9 @@ int8_t stageZeroVerdict(const ScanCascade &c, const int32_t *sum, const int32_t 
 
 DeepQueue::DeepQueue() : patch_(32 * IntegralLayout::kPatchColumns * 8 + 8) {}
 
-void DeepQueue::begin(const ScanCascade *patchCascade, cv::Size window, const int32_t *plainSum, int plainStride) {
+void DeepQueue::begin(const ScanCascade *patchCascade, cv::Size window, const int32_t *plainSum, int plainStride,
+                      int firstRow) {
+    firstRow_ = firstRow;
     cascade_ = patchCascade;
     rows_ = window.height + 1;
     columns_ = window.width + 1;
@@ -373,7 +375,7 @@ __attribute__((target("avx2"))) void DeepQueue::run(int lanes) {
     // 32-byte aligned start inside the buffer.
     int32_t *patch = reinterpret_cast<int32_t *>((reinterpret_cast<uintptr_t>(patch_.data()) + 31) & ~uintptr_t(31));
     const int32_t *window[8];
-    for (int l = 0; l < 8; ++l) window[l] = sum_ + size_t(y_[l]) * stride_ + x_[l];
+    for (int l = 0; l < 8; ++l) window[l] = sum_ + size_t(y_[l] - firstRow_) * stride_ + x_[l];
     // Copy each window's patch, lane by lane: eight columns at a time through a transpose.
     for (int dy = 0; dy < rows_; ++dy) {
         int32_t *row = patch + dy * IntegralLayout::kPatchColumns * 8;

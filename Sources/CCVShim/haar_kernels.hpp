@@ -87,8 +87,9 @@ class DeepQueue {
 public:
     DeepQueue();
     /// Starts a pyramid level: the cascade laid out for patches, the window size, the level's
-    /// plain integral image.
-    void begin(const ScanCascade *patchCascade, cv::Size window, const int32_t *plainSum, int plainStride);
+    /// plain integral image (of the level's rows from `firstRow` on).
+    void begin(const ScanCascade *patchCascade, cv::Size window, const int32_t *plainSum, int plainStride,
+               int firstRow = 0);
     /// Queues window (x, y) that has passed the stages before `stage`; runs eight when eight wait.
     void push(int x, int y, float norm, int stage);
     /// Runs the windows still waiting.
@@ -100,7 +101,7 @@ private:
     void run(int lanes);
     const ScanCascade *cascade_ = nullptr;
     const int32_t *sum_ = nullptr;
-    int stride_ = 0, size_ = 0, rows_ = 0, columns_ = 0;
+    int stride_ = 0, firstRow_ = 0, size_ = 0, rows_ = 0, columns_ = 0;
     int x_[8], y_[8], stage_[8];
     float norm_[8];
     std::vector<int32_t> patch_;  // rows_ x kPatchColumns x 8 lanes, 32-byte aligned inside

@@ -43,6 +43,24 @@ int firstVisited(const RegionLevel &l, const int32_t *sum, const int32_t *square
 
 }  // namespace
 
+/// Whether some region holds a box of the level at row `y`.
+static bool rowInRegions(const RegionLevel &l, const std::vector<cv::Rect> &regions, int y) {
+    const int boxY = cvRound(y * l.scale);
+    for (const cv::Rect &r : regions)
+        if (boxY >= r.y && boxY + l.box.height <= r.y + r.height && r.width >= l.box.width) return true;
+    return false;
+}
+
+bool regionRows(const RegionLevel &l, const std::vector<cv::Rect> &regions, int &first, int &last) {
+    first = -1;
+    for (int y = 0; y < l.lastRow; y += l.ystep)
+        if (rowInRegions(l, regions, y)) {
+            if (first < 0) first = y;
+            last = y;
+        }
+    return first >= 0;
+}
+
 bool regionsHoldBox(const std::vector<cv::Rect> &regions, cv::Size box) {
     for (const cv::Rect &r : regions)
         if (r.width >= box.width && r.height >= box.height) return true;
@@ -68,7 +86,8 @@ void scanLevelInRegions(const RegionLevel &l, const std::vector<cv::Rect> &regio
         }
         if (segments.empty()) continue;
         std::sort(segments.begin(), segments.end());
-        const int32_t *sum = l.sum + size_t(y) * l.stride, *squares = l.squares + size_t(y) * l.stride;
+        const size_t row = size_t(y - l.firstRow) * l.stride;
+        const int32_t *sum = l.sum + row, *squares = l.squares + row;
         size_t s = 0;
         while (s < segments.size()) {
             int first = segments[s].first, last = segments[s].second;

@@ -248,33 +248,43 @@ void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize
         const cv::Size box(cvRound(window_.width * scale), cvRound(window_.height * scale));
         if (regions && !regionsHoldBox(*regions, box)) continue;
 
+        const int count = (work.width + ystep - 1) / ystep;
+        // A region scan needs integral images of only the band of rows its windows lie in.
+        RegionLevel region{&plain, s.sum.data(), s.squares.data(), stride, 0, ystep, lastRow, count, scale, box};
+        int bandFirst = 0, bandLast = 0;
+        if (regions && !regionRows(region, *regions, bandFirst, bandLast)) continue;
+
         cv::Mat level(size, CV_8U, s.pixels.data());
         // OpenCV 4.6 (Debian 12) resizes pyramid levels with INTER_LINEAR_EXACT; INTER_LINEAR gives other windows.
         cv::resize(gray, level, level.size(), 1. / scale, 1. / scale, cv::INTER_LINEAR_EXACT);
+        if (regions) {
+            // Rectangle sums from a band's integral images equal the whole level's (modulo 2^32, as all sums are).
+            const int bandEnd = std::min(bandLast + window_.height, size.height);
+            const int bandRows = bandEnd - bandFirst;
+            cv::Mat sum(bandRows + 1, size.width + 1, CV_32S, s.sum.data(), size_t(stride) * 4);
+            cv::Mat squares(bandRows + 1, size.width + 1, CV_32S, s.squares.data(), size_t(stride) * 4);
+            cv::integral(level.rowRange(bandFirst, bandEnd), sum, squares, cv::noArray(), CV_32S, CV_32S);
+            region.firstRow = bandFirst;
+            RowScratch &r = rowScratch;
+            DeepQueue *queue = useQueue ? &r.queue : nullptr;
+            if (queue) queue->begin(&patch, window_, s.sum.data(), stride, bandFirst);
+            std::vector<cv::Point> &found = s.bands.empty() ? s.bands.emplace_back() : s.bands[0];
+            found.clear();
+            scanLevelInRegions(region, *regions, kernel, queue, r.verdict, r.norm, found);
+            for (const cv::Point &p : found)
+                out.push_back(cv::Rect(cvRound(p.x * scale), cvRound(p.y * scale), box.width, box.height));
+            continue;
+        }
         cv::Mat sum(size.height + 1, size.width + 1, CV_32S, s.sum.data(), size_t(stride) * 4);
         cv::Mat squares(size.height + 1, size.width + 1, CV_32S, s.squares.data(), size_t(stride) * 4);
         cv::integral(level, sum, squares, cv::noArray(), CV_32S, CV_32S);
 
         // Every second column: scan the split copies, where those windows are neighbours (the
         // scalar reference keeps the plain layout, so tests compare the two).
-        const bool useSplit = vectorised && ystep == 2 && !regions;
+        const bool useSplit = vectorised && ystep == 2;
         if (useSplit) {
             splitColumns(s.sum.data(), stride, size.height + 1, size.width + 1, s.splitSum.data(), half);
             splitColumns(s.squares.data(), stride, size.height + 1, size.width + 1, s.splitSquares.data(), half);
-        }
-        const int count = (work.width + ystep - 1) / ystep;
-        if (regions) {
-            // The region scan: one thread, the plain layout.
-            RowScratch &r = rowScratch;
-            DeepQueue *queue = useQueue ? &r.queue : nullptr;
-            if (queue) queue->begin(&patch, window_, s.sum.data(), stride);
-            std::vector<cv::Point> &found = s.bands.empty() ? s.bands.emplace_back() : s.bands[0];
-            found.clear();
-            const RegionLevel l{&plain, s.sum.data(), s.squares.data(), stride, ystep, lastRow, count, scale, box};
-            scanLevelInRegions(l, *regions, kernel, queue, r.verdict, r.norm, found);
-            for (const cv::Point &p : found)
-                out.push_back(cv::Rect(cvRound(p.x * scale), cvRound(p.y * scale), box.width, box.height));
-            continue;
         }
         // Scans rows [first, end) into `found`, in OpenCV's order (rows, then columns).
         auto scanBand = [&](int first, int end, std::vector<cv::Point> &found) {
