@@ -13,6 +13,7 @@
 #include <opencv2/videoio.hpp>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -351,9 +352,10 @@ static void groupAndClip(cv::Size image, int minNeighbours, std::vector<cv::Rect
 /// the raw windows inside them are grouped (see HaarScanner::candidatesInRegions).
 void scanAndGroup(const smile::HaarScanner &scanner, const cv::Mat &gray, double scaleFactor, int minNeighbours,
                   cv::Size minSize, cv::Size maxSize, smile::HaarScanner::Kernel kernel, std::vector<cv::Rect> &boxes,
-                  std::vector<int> &neighbours, const std::vector<cv::Rect> *regions = nullptr) {
+                  std::vector<int> &neighbours, const std::vector<cv::Rect> *regions = nullptr,
+                  const std::vector<std::pair<int, int>> *sides = nullptr) {
     if (regions)
-        scanner.candidatesInRegions(gray, scaleFactor, minSize, maxSize, *regions, boxes, kernel);
+        scanner.candidatesInRegions(gray, scaleFactor, minSize, maxSize, *regions, boxes, kernel, sides);
     else
         scanner.candidates(gray, scaleFactor, minSize, maxSize, boxes, kernel);
     groupAndClip(gray.size(), minNeighbours, boxes, neighbours);
@@ -603,7 +605,8 @@ int cvs_cascade_engine(const cvs_cascade *cascade) { return cascade ? cascade->e
 /// cvs_cascade_detect and cvs_cascade_detect_regions: with `regions`, only raw windows inside them count.
 static int detectIn(cvs_cascade *cascade, const uint8_t *gray, int width, int height, double scale_factor,
                     int min_neighbours, int min_size, int max_size, int equalize, int weights,
-                    const std::vector<cv::Rect> *regions, cvs_detection **out, int *count) {
+                    const std::vector<cv::Rect> *regions, const std::vector<std::pair<int, int>> *sides,
+                    cvs_detection **out, int *count) {
     if (!cascade || !validImage(gray, width, height, 1) || !out || !count)
         return fail(CVS_E_INVALID, "detect: invalid cascade or image");
     if (!(scale_factor > 1.0)) return fail(CVS_E_INVALID, "detect: scale factor must be greater than 1");
@@ -626,14 +629,18 @@ static int detectIn(cvs_cascade *cascade, const uint8_t *gray, int width, int he
             cascade->classifier.detectMultiScale(img, boxes, levels, levelWeights, scale_factor, min_neighbours, 0, minS, maxS, true);
         } else if (cascade->engine != CVS_HAAR_OPENCV) {
             scanAndGroup(*cascade->scanner, img, scale_factor, min_neighbours, minS, maxS, kernelOf(cascade->engine),
-                         boxes, numbers, regions);
+                         boxes, numbers, regions, sides);
         } else if (regions) {
             // OpenCV's raw windows (0 neighbours: no grouping), those inside a region, then grouped.
             std::vector<cv::Rect> raw;
             cascade->classifier.detectMultiScale(img, raw, numbers, scale_factor, 0, 0, minS, maxS);
             for (const cv::Rect &r : raw)
-                if (std::any_of(regions->begin(), regions->end(), [&](const cv::Rect &a) { return (r & a) == r; }))
-                    boxes.push_back(r);
+                for (size_t i = 0; i < regions->size(); ++i)
+                    if (((r & (*regions)[i]) == r) &&
+                        (!sides || (r.width >= (*sides)[i].first && r.width <= (*sides)[i].second))) {
+                        boxes.push_back(r);
+                        break;
+                    }
             groupAndClip(img.size(), min_neighbours, boxes, numbers);
         } else {
             cascade->classifier.detectMultiScale(img, boxes, numbers, scale_factor, min_neighbours, 0, minS, maxS);
@@ -646,20 +653,24 @@ int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int
                        double scale_factor, int min_neighbours, int min_size, int max_size,
                        int equalize, int weights, cvs_detection **out, int *count) {
     return detectIn(cascade, gray, width, height, scale_factor, min_neighbours, min_size, max_size, equalize, weights,
-                    nullptr, out, count);
+                    nullptr, nullptr, out, count);
 }
 
 int cvs_cascade_detect_regions(cvs_cascade *cascade, const uint8_t *gray, int width, int height,
                                double scale_factor, int min_neighbours, int min_size, int max_size, int equalize,
-                               const int *regions, int region_count, cvs_detection **out, int *count) {
+                               const int *regions, const int *sides, int region_count, cvs_detection **out,
+                               int *count) {
     if (region_count < 0 || (region_count > 0 && !regions)) return fail(CVS_E_INVALID, "detect: invalid regions");
     std::vector<cv::Rect> areas;
+    std::vector<std::pair<int, int>> ranges;
     for (int i = 0; i < region_count; ++i) {
         cv::Rect r(regions[4 * i], regions[4 * i + 1], regions[4 * i + 2], regions[4 * i + 3]);
-        if (r.width > 0 && r.height > 0) areas.push_back(r);
+        if (r.width <= 0 || r.height <= 0) continue;
+        areas.push_back(r);
+        if (sides) ranges.push_back({sides[2 * i], sides[2 * i + 1] > 0 ? sides[2 * i + 1] : INT_MAX});
     }
     return detectIn(cascade, gray, width, height, scale_factor, min_neighbours, min_size, max_size, equalize, 0, &areas,
-                    out, count);
+                    sides ? &ranges : nullptr, out, count);
 }
 
 int cvs_video_open(const char *path, cvs_video **out, double *fps, int *frame_count) {

@@ -159,17 +159,19 @@ std::unique_ptr<HaarScanner> HaarScanner::load(const std::string &path) {
 
 void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
                              std::vector<cv::Rect> &out, Kernel which) const {
-    scan(gray, scaleFactor, minSize, maxSize, nullptr, out, which);
+    scan(gray, scaleFactor, minSize, maxSize, nullptr, nullptr, out, which);
 }
 
 void HaarScanner::candidatesInRegions(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
                                       const std::vector<cv::Rect> &regions, std::vector<cv::Rect> &out,
-                                      Kernel which) const {
-    scan(gray, scaleFactor, minSize, maxSize, &regions, out, which);
+                                      Kernel which, const std::vector<std::pair<int, int>> *sides) const {
+    CV_Assert(!sides || sides->size() == regions.size());
+    scan(gray, scaleFactor, minSize, maxSize, &regions, sides, out, which);
 }
 
 void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
-                       const std::vector<cv::Rect> *regions, std::vector<cv::Rect> &out, Kernel which) const {
+                       const std::vector<cv::Rect> *allRegions, const std::vector<std::pair<int, int>> *sides,
+                       std::vector<cv::Rect> &out, Kernel which) const {
     const bool vectorised = which != Kernel::reference;
     out.clear();
     CV_Assert(gray.type() == CV_8UC1 && scaleFactor > 1);
@@ -246,6 +248,14 @@ void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize
         const int stripeSize = std::max((work.height / ystep + stripes - 1) / stripes, 1) * ystep;
         const int lastRow = std::min(stripes * stripeSize, work.height);
         const cv::Size box(cvRound(window_.width * scale), cvRound(window_.height * scale));
+        // The regions that hold this level's boxes (all of them unless `sides` limits them).
+        std::vector<cv::Rect> sized;
+        const std::vector<cv::Rect> *regions = allRegions;
+        if (sides) {
+            for (size_t i = 0; i < allRegions->size(); ++i)
+                if (box.width >= (*sides)[i].first && box.width <= (*sides)[i].second) sized.push_back((*allRegions)[i]);
+            regions = &sized;
+        }
         if (regions && !regionsHoldBox(*regions, box)) continue;
 
         const int count = (work.width + ystep - 1) / ystep;

@@ -38,9 +38,11 @@ public:
     /// Of the raw windows `candidates` finds, exactly those whose boxes lie inside one of
     /// `regions` (rectangles of `gray`), in the same order, scanning little more than those
     /// windows: the same pyramid levels, each level's rows only where a region holds boxes.
+    /// With `sides`, region i holds only boxes of width sides[i].first..sides[i].second.
     void candidatesInRegions(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
                              const std::vector<cv::Rect> &regions, std::vector<cv::Rect> &out,
-                             Kernel kernel = Kernel::fastest) const;
+                             Kernel kernel = Kernel::fastest,
+                             const std::vector<std::pair<int, int>> *sides = nullptr) const;
 
     /// Rectangle sums of one feature: up to three weighted rectangles.
     struct Feature {
@@ -62,7 +64,8 @@ public:
 private:
     /// The scan behind both: every window, or (with `regions`) those inside the regions.
     void scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
-              const std::vector<cv::Rect> *regions, std::vector<cv::Rect> &out, Kernel kernel) const;
+              const std::vector<cv::Rect> *regions, const std::vector<std::pair<int, int>> *sides,
+              std::vector<cv::Rect> &out, Kernel kernel) const;
     /// Tells this scanner's offsets apart in a thread's scratch (an address could be reused).
     uint64_t id_ = 0;
     /// Whether stages may be evaluated in another stump order (see leafSumsAreExact).

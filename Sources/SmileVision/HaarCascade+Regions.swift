@@ -7,19 +7,26 @@ extension HaarCascade {
     /// and with our scan engine only windows inside a region are looked at; so a face whose raw
     /// windows all lie well inside a region comes out exactly as the whole-image call gives it, at
     /// a fraction of the cost. With 0 neighbours the raw windows inside the regions come back, in
-    /// the whole-image scan's order. Level weights are not supported (`levelWeights` is ignored).
-    public func detect(in image: Image, parameters: Parameters = .init(), regions: [Rect]) throws -> [Detection] {
+    /// the whole-image scan's order. With `sides` (one per region), a region holds only windows whose
+    /// box width lies in its range. Level weights are not supported (`levelWeights` is ignored).
+    public func detect(in image: Image, parameters: Parameters = .init(), regions: [Rect],
+                       sides: [ClosedRange<Int>]? = nil) throws -> [Detection] {
+        precondition(sides == nil || sides?.count == regions.count, "one side range per region")
         let gray = image.channels == 1 ? image : image.grayscale()
         let flat = regions.flatMap { [Int32($0.x), Int32($0.y), Int32($0.width), Int32($0.height)] }
+        let ranges = sides?.flatMap { [Int32($0.lowerBound), Int32($0.upperBound)] }
         var out: UnsafeMutablePointer<cvs_detection>?
         var count: Int32 = 0
         try gray.pixels.withUnsafeBufferPointer { px in
             try flat.withUnsafeBufferPointer { r in
-                try check(cvs_cascade_detect_regions(handle, px.baseAddress, Int32(gray.width), Int32(gray.height),
-                                                     parameters.scaleFactor, Int32(parameters.minNeighbours),
-                                                     Int32(parameters.minSize), Int32(parameters.maxSize),
-                                                     parameters.equalize ? 1 : 0, r.baseAddress, Int32(regions.count),
-                                                     &out, &count))
+                try (ranges ?? []).withUnsafeBufferPointer { s in
+                    try check(cvs_cascade_detect_regions(handle, px.baseAddress, Int32(gray.width), Int32(gray.height),
+                                                         parameters.scaleFactor, Int32(parameters.minNeighbours),
+                                                         Int32(parameters.minSize), Int32(parameters.maxSize),
+                                                         parameters.equalize ? 1 : 0, r.baseAddress,
+                                                         ranges == nil ? nil : s.baseAddress, Int32(regions.count),
+                                                         &out, &count))
+                }
             }
         }
         return Self.detections(out, count)

@@ -14,6 +14,16 @@ final class HaarRegionScanTests: XCTestCase {
         try HaarCascade(path: CascadeLocator.locate(CascadeLocator.frontalFace))
     }
 
+    /// The sample photo at 640x360, 0-neighbour parameters, and OpenCV's raw windows in it.
+    private func videoFrameWithRawWindows() throws -> (HaarCascade, Image, HaarCascade.Parameters, [Rect]) {
+        let image = try ImageCodec.decode(file: TestSupport.astronautPath, gray: true).resized(width: 640, height: 360)
+        let cascade = try frontal()
+        var parameters = HaarCascade.Parameters()
+        parameters.minNeighbours = 0
+        try cascade.setScanEngine(.opencv)
+        return (cascade, image, parameters, try cascade.detect(in: image, parameters: parameters).map(\.rect))
+    }
+
     /// Whether `box` lies inside `region`.
     private func inside(_ box: Rect, _ region: Rect) -> Bool {
         box.x >= region.x && box.y >= region.y && box.x + box.width <= region.x + region.width
@@ -73,12 +83,7 @@ final class HaarRegionScanTests: XCTestCase {
     /// Regions whose left edge moves a pixel at a time across the face: row segments start at every
     /// column, so whether their first window is looked at (OpenCV's skip rule) is tested everywhere.
     func testRegionEdgesAtEveryColumnKeepTheSkipRule() throws {
-        let image = try ImageCodec.decode(file: TestSupport.astronautPath, gray: true).resized(width: 640, height: 360)
-        let cascade = try frontal()
-        var parameters = HaarCascade.Parameters()
-        parameters.minNeighbours = 0
-        try cascade.setScanEngine(.opencv)
-        let raw = try cascade.detect(in: image, parameters: parameters).map(\.rect)
+        let (cascade, image, parameters, raw) = try videoFrameWithRawWindows()
         let xs = raw.map(\.x)
         guard let low = xs.min(), let high = xs.max() else { return XCTFail("no raw windows") }
         for engine in [HaarCascade.ScanEngine.smile, .smilePortable] {
@@ -106,6 +111,20 @@ final class HaarRegionScanTests: XCTestCase {
         let ours = try cascade.detect(in: image, parameters: parameters, regions: regions).map(\.rect)
         XCTAssertFalse(ours.isEmpty)
         XCTAssertEqual(ours, raw.filter { inside($0, regions[0]) })
+    }
+
+    /// Per-region size ranges keep, in each region, only the windows of its sizes.
+    func testPerRegionSidesKeepOnlyThoseSizes() throws {
+        let (cascade, image, parameters, raw) = try videoFrameWithRawWindows()
+        let regions = [Rect(x: 100, y: 0, width: 400, height: 300), Rect(x: 200, y: 30, width: 300, height: 330)]
+        let sides = [30...60, 55...200]
+        let expected = raw.filter { box in regions.indices.contains { inside(box, regions[$0]) && sides[$0].contains(box.width) } }
+        XCTAssertFalse(expected.isEmpty)
+        for engine in [HaarCascade.ScanEngine.opencv, .smile, .smileScalar] {
+            try cascade.setScanEngine(engine)
+            let ours = try cascade.detect(in: image, parameters: parameters, regions: regions, sides: sides).map(\.rect)
+            XCTAssertEqual(ours, expected, "\(engine)")
+        }
     }
 
     /// A face whose raw windows all lie inside a region (the face's box grown by one side each way)

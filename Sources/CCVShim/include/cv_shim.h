@@ -198,12 +198,14 @@ int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int
  * cvs_cascade_detect (no level weights) with the raw windows limited to those whose boxes lie
  * inside one of `region_count` rectangles (x, y, width, height quadruples in `regions`): the
  * pyramid, grouping and clipping of the whole-image call, so a face whose raw windows all lie
- * well inside a region comes out as the whole-image call gives it. Our scan looks only at windows
- * in the regions; with the OpenCV engine the whole image is scanned and the windows filtered.
+ * well inside a region comes out as the whole-image call gives it. `sides` (NULL, or a min, max
+ * pair per region; max 0: no limit) limits the box widths each region holds. Our scan looks only
+ * at windows in the regions; with the OpenCV engine the whole image is scanned and the windows filtered.
  */
 int cvs_cascade_detect_regions(cvs_cascade *cascade, const uint8_t *gray, int width, int height,
                                double scale_factor, int min_neighbours, int min_size, int max_size, int equalize,
-                               const int *regions, int region_count, cvs_detection **out, int *count);
+                               const int *regions, const int *sides, int region_count, cvs_detection **out,
+                               int *count);
 
 /* ---- Video -------------------------------------------------------------- */
 

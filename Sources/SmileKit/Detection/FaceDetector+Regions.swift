@@ -7,9 +7,10 @@ extension FaceDetector {
     /// and grouping; the extra passes and the eye check do not run) looking only inside the
     /// regions: a face whose raw windows all lie well inside a region comes out as `detectFaces`
     /// gives it. `minFaceSize` and `maxFaceSize` (original pixels, 0: the settings' own) narrow the
-    /// sizes looked for; they drop pyramid levels, never move them.
-    public func detectFrontalFaces(in image: Image, regions: [Rect], minFaceSize: Double = 0,
-                                   maxFaceSize: Double = 0) throws -> [DetectedFace] {
+    /// sizes looked for; they drop pyramid levels, never move them. `sides` (one per region, original
+    /// pixels) limits the face sizes each region holds.
+    public func detectFrontalFaces(in image: Image, regions: [Rect], sides: [ClosedRange<Double>]? = nil,
+                                   minFaceSize: Double = 0, maxFaceSize: Double = 0) throws -> [DetectedFace] {
         let (working, scale) = workingCopy(of: image)
         let minFace = max(minimumFaceSide(imageWidth: image.width, imageHeight: image.height), minFaceSize) * scale
         var parameters = frontalParameters(minFace: minFace, scale: scale)
@@ -24,7 +25,8 @@ extension FaceDetector {
             let x1 = Int((Double(r.x + r.width) * scale).rounded(.up)), y1 = Int((Double(r.y + r.height) * scale).rounded(.up))
             return Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
         }
-        let faces = try cascade.detect(in: working, parameters: parameters, regions: mapped).map {
+        let ranges = sides?.map { Int(($0.lowerBound * scale).rounded(.down))...Int(($0.upperBound * scale).rounded(.up)) }
+        let faces = try cascade.detect(in: working, parameters: parameters, regions: mapped, sides: ranges).map {
             DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .frontal)
         }
         return Self.unscaled(faces, scale: scale).sorted { $0.box.area > $1.box.area }

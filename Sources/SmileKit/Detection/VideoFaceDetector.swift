@@ -8,8 +8,8 @@ import SmileVision
 /// to the next, so between full passes the frame gets one region scan
 /// (`FaceDetector.detectFrontalFaces(in:regions:)`): the full pass's own pyramid, windows and
 /// grouping, but only windows inside a region around each recent face (its last box grown by
-/// `searchMargin` box sides on every side) and only at sizes within `sizeTolerance` of the recent
-/// faces'. A face whose raw windows lie well inside its region comes out exactly as a full pass on
+/// `searchMargin` box sides on every side) and only at sizes within `sizeTolerance` of that
+/// face's. A face whose raw windows lie well inside its region comes out exactly as a full pass on
 /// that frame would give it.
 /// - A face not found (by either pass) is looked for again around its last box for up to
 ///   `keepMissing` frames: the frontal cascade loses a turning head for a few frames at a time.
@@ -31,7 +31,7 @@ public final class VideoFaceDetector {
         public var fullPassInterval = 4
         /// Search region around a face's last box, in box sides on each side.
         public var searchMargin = 1.0
-        /// Sizes searched: from the smallest recent face's side / this to the largest's * this.
+        /// Sizes searched around a face: from its side / this to its side * this.
         public var sizeTolerance = 2.0
         /// Frames a face may go unfound and still be searched for around its last box.
         public var keepMissing = 25
@@ -158,7 +158,12 @@ public final class VideoFaceDetector {
             let margin = Int((Double(max(box.width, box.height)) * settings.searchMargin).rounded())
             return Rect(x: box.x - margin, y: box.y - margin, width: box.width + 2 * margin, height: box.height + 2 * margin)
         }
-        return try detector.detectFrontalFaces(in: gray, regions: regions,
+        // Each region holds only sizes near its own face's.
+        let sides = boxes.map { box -> ClosedRange<Double> in
+            let side = Double(max(box.width, box.height))
+            return (side / settings.sizeTolerance).rounded(.down)...(side * settings.sizeTolerance).rounded(.up)
+        }
+        return try detector.detectFrontalFaces(in: gray, regions: regions, sides: sides,
                                                     minFaceSize: (Double(smallest) / settings.sizeTolerance).rounded(.down),
                                                     maxFaceSize: (Double(largest) * settings.sizeTolerance).rounded(.up))
     }
