@@ -27,8 +27,9 @@ import SmileVision
 public final class VideoFaceDetector {
     /// How often the full pass runs and how the local search looks.
     public struct Settings: Sendable, Equatable {
-        /// A full pass every this many frames (1: every frame, no local search).
-        public var fullPassInterval = 4
+        /// A full pass every this many frames (1: every frame, no local search). 2 by measurement on
+        /// hamilton_clip.mp4: 0.989 of the every-frame faces at 23 frames/s; 3: 0.975 at 28; 4: 0.964 at 28.
+        public var fullPassInterval = 2
         /// Search region around a face's last box, in box sides on each side.
         public var searchMargin = 1.0
         /// Sizes searched around a face: from its side / this to its side * this.
