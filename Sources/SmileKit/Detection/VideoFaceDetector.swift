@@ -3,8 +3,8 @@ import SmileVision
 /// Finds the faces of consecutive video frames cheaply: a full detection pass every few frames,
 /// and in between a search only around the faces seen recently.
 ///
-/// A full pass looks at the whole frame at every scale, which costs 60-250 ms at 640x360 on
-/// one core of the development machine (`smile bench detect`). Faces move little from one frame
+/// A full pass looks at the whole frame at every scale, which costs 30-70 ms at 640x360 on one
+/// core of the development machine with our scan (150-270 ms with OpenCV's; `smile bench detect`). Faces move little from one frame
 /// to the next, so between full passes the frame gets one region scan
 /// (`FaceDetector.detectFrontalFaces(in:regions:)`): the full pass's own pyramid, windows and
 /// grouping, but only windows inside a region around each recent face (its last box grown by
