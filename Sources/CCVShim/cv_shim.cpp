@@ -673,6 +673,22 @@ int cvs_cascade_detect_regions(cvs_cascade *cascade, const uint8_t *gray, int wi
                     sides ? &ranges : nullptr, out, count);
 }
 
+int cvs_group_detections(const cvs_detection *raw, int raw_count, int min_neighbours, int width, int height,
+                         cvs_detection **out, int *count) {
+    if (raw_count < 0 || (raw_count > 0 && !raw) || !out || !count || width <= 0 || height <= 0 || min_neighbours < 0)
+        return fail(CVS_E_INVALID, "group: invalid windows or image size");
+    *out = nullptr;
+    *count = 0;
+    return guarded("group", [&]() -> int {
+        std::vector<cv::Rect> boxes;
+        std::vector<int> numbers;
+        boxes.reserve(size_t(raw_count));
+        for (int i = 0; i < raw_count; ++i) boxes.emplace_back(raw[i].x, raw[i].y, raw[i].width, raw[i].height);
+        groupAndClip(cv::Size(width, height), min_neighbours, boxes, numbers);
+        return handOut(boxes, numbers, {}, out, count);
+    });
+}
+
 int cvs_video_open(const char *path, cvs_video **out, double *fps, int *frame_count) {
     if (!path || !out) return fail(CVS_E_INVALID, "video: no path given");
     *out = nullptr;

@@ -207,6 +207,16 @@ int cvs_cascade_detect_regions(cvs_cascade *cascade, const uint8_t *gray, int wi
                                const int *regions, const int *sides, int region_count, cvs_detection **out,
                                int *count);
 
+/**
+ * Groups raw windows (those of a detect call with 0 neighbours) as detectMultiScale ends:
+ * cv::groupRectangles with eps 0.2 keeps clusters of more than `min_neighbours` windows, then
+ * boxes are clipped to the `width` x `height` image. Grouping one scan's windows at two
+ * thresholds gives the faces and the weaker clusters of the same scan without scanning twice.
+ * `*out` is malloc'ed (cvs_free), `*count` may be 0 with `*out` NULL.
+ */
+int cvs_group_detections(const cvs_detection *raw, int raw_count, int min_neighbours, int width, int height,
+                         cvs_detection **out, int *count);
+
 /* ---- Video -------------------------------------------------------------- */
 
 typedef struct cvs_video cvs_video;

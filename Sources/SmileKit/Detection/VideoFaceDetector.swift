@@ -13,6 +13,10 @@ import SmileVision
 /// that frame would give it.
 /// - A face not found (by either pass) is looked for again around its last box for up to
 ///   `keepMissing` frames: the frontal cascade loses a turning head for a few frames at a time.
+/// - Until the next full pass, the region scans also look around the full pass's candidates:
+///   clusters of raw windows too weak to be faces (`candidateNeighbours`). A face that a full pass
+///   on every frame finds for a single frame is most often such a cluster in the frames around it
+///   (on facenet_group.mp4, 10 of the 17 faces `--detect-every 2` missed without this).
 /// - A face that a full pass finds and the frame before did not have is followed backwards
 ///   through the frames since the previous full pass (a region scan in each, newest first, until
 ///   it is not found), so a face that appears between full passes is not missed until the next.
@@ -36,12 +40,30 @@ public final class VideoFaceDetector {
         public var sizeTolerance = 2.0
         /// Frames a face may go unfound and still be searched for around its last box.
         public var keepMissing = 25
+        /// The full pass's clusters of raw windows kept at this many neighbours (but not at the
+        /// detector's own `minNeighbours`) are searched around until the next full pass, and followed
+        /// back like new faces; 0: off. 1 (clusters of two windows or more) by measurement: see
+        /// `FaceDetector.detectFaces(in:candidateNeighbours:)` and the README.
+        public var candidateNeighbours = 1
+        /// Search region around a candidate, in box sides on each side: a face that a candidate
+        /// becomes lies almost where the cluster was, so its search is kept small.
+        public var candidateMargin = 0.25
+        /// Sizes searched around a candidate: from its side / this to its side * this.
+        public var candidateSizeTolerance = 1.25
         public init() {}
     }
 
     private struct RecentFace {
         var face: DetectedFace
         var missed: Int
+    }
+
+    /// A box to search around, with how far (box sides on each side) and at which sizes (from its side /
+    /// `sizeTolerance` to its side * `sizeTolerance`).
+    struct SearchArea {
+        var box: Rect
+        var margin: Double
+        var sizeTolerance: Double
     }
 
     /// A frame since the last full pass whose faces may still grow by backfilling.
@@ -59,6 +81,8 @@ public final class VideoFaceDetector {
     /// Region scans (around the recent faces, or following new faces back) run so far.
     public private(set) var localSearches = 0
     private var recent: [RecentFace] = []
+    /// The last full pass's candidates (weak clusters), searched around until the next full pass.
+    private var candidates: [DetectedFace] = []
 
     public init(detector: FaceDetector, settings: Settings = Settings()) {
         self.detector = detector
@@ -73,11 +97,13 @@ public final class VideoFaceDetector {
         guard settings.fullPassInterval > 1 else { return [try detector.detectFaces(in: image)] }
         let gray = image.grayscale()
         if fullPasses == 0 || index % settings.fullPassInterval == 0 {
-            let faces = try detector.detectFaces(in: gray)
+            let (faces, weak) = try detector.detectFaces(in: gray, candidateNeighbours: settings.candidateNeighbours)
             fullPasses += 1
-            let newFaces = faces.filter { face in !(held.last?.faces ?? []).contains { overlaps($0, face) } }
+            let isNew = { (face: DetectedFace) in !(self.held.last?.faces ?? []).contains { self.overlaps($0, face) } }
+            let newFaces = faces.filter(isNew).map(faceArea) + weak.filter(isNew).map(candidateArea)
             // The full pass sees every window a region scan would: the recent faces it lacks stay missed.
             recent = remembering(faces, after: recent)
+            candidates = weak
             try backfill(newFaces)
             let ready = held.map(\.faces) + [Self.largestFirst(faces)]
             held = []
@@ -105,7 +131,7 @@ public final class VideoFaceDetector {
 
     /// The faces near the recent ones in `gray` (one region scan); updates `recent`.
     private func searchRecent(in gray: Image) throws -> [DetectedFace] {
-        let hits = try scan(gray, around: recent.map(\.face.box))
+        let hits = try scan(gray, around: recent.map { faceArea($0.face) } + candidates.map(candidateArea))
         recent = remembering(hits, after: recent)
         return hits
     }
@@ -119,25 +145,36 @@ public final class VideoFaceDetector {
         }
     }
 
-    /// Follows each of `faces` back through the held frames, newest first, while a region scan finds
-    /// it (one scan per frame for all the faces still followed).
-    private func backfill(_ faces: [DetectedFace]) throws {
-        var followed = faces.map(\.box)
+    /// Follows each of `faces` (new faces and candidates of a full pass) back through the held frames,
+    /// newest first, while a region scan finds it (one scan per frame for all the faces still followed).
+    private func backfill(_ areas: [SearchArea]) throws {
+        var followed = areas
         for index in held.indices.reversed() {
-            followed.removeAll { box in held[index].faces.contains { $0.box.intersectionOverUnion(box) >= 0.3 } }
+            followed.removeAll { area in held[index].faces.contains { $0.box.intersectionOverUnion(area.box) >= 0.3 } }
             guard !followed.isEmpty else { break }
             let found = try scan(held[index].gray, around: followed)
-            var next: [Rect] = []
-            for box in followed {
+            var next: [SearchArea] = []
+            for area in followed {
                 // The face overlapping the followed box most is the same face.
+                let box = area.box
                 guard let best = found.max(by: { $0.box.intersectionOverUnion(box) < $1.box.intersectionOverUnion(box) }),
                       best.box.intersectionOverUnion(box) > 0,
                       !held[index].faces.contains(where: { overlaps($0, best) }) else { continue }
                 held[index].faces = Self.largestFirst(held[index].faces + [best])
-                next.append(best.box)
+                next.append(faceArea(best))
             }
             followed = next
         }
+    }
+
+    /// The search around a face: `searchMargin` and `sizeTolerance`.
+    private func faceArea(_ face: DetectedFace) -> SearchArea {
+        SearchArea(box: face.box, margin: settings.searchMargin, sizeTolerance: settings.sizeTolerance)
+    }
+
+    /// The search around a candidate: `candidateMargin` and `candidateSizeTolerance`.
+    private func candidateArea(_ candidate: DetectedFace) -> SearchArea {
+        SearchArea(box: candidate.box, margin: settings.candidateMargin, sizeTolerance: settings.candidateSizeTolerance)
     }
 
     /// Whether two faces are the same one (boxes overlapping by IoU 0.3 or more).
@@ -149,23 +186,23 @@ public final class VideoFaceDetector {
         faces.sorted { $0.box.area > $1.box.area }
     }
 
-    /// The faces that one region scan of `gray` finds around `boxes` (grouped as a full pass groups,
+    /// The faces that one region scan of `gray` finds around `areas` (grouped as a full pass groups,
     /// with no further merging, so they are the full pass's own faces where it would find them).
-    func scan(_ gray: Image, around boxes: [Rect]) throws -> [DetectedFace] {
-        guard let smallest = boxes.map({ max($0.width, $0.height) }).min(),
-              let largest = boxes.map({ max($0.width, $0.height) }).max() else { return [] }
+    func scan(_ gray: Image, around areas: [SearchArea]) throws -> [DetectedFace] {
+        guard !areas.isEmpty else { return [] }
         localSearches += 1
-        let regions = boxes.map { box -> Rect in
-            let margin = Int((Double(max(box.width, box.height)) * settings.searchMargin).rounded())
+        let regions = areas.map { area -> Rect in
+            let box = area.box
+            let margin = Int((Double(max(box.width, box.height)) * area.margin).rounded())
             return Rect(x: box.x - margin, y: box.y - margin, width: box.width + 2 * margin, height: box.height + 2 * margin)
         }
         // Each region holds only sizes near its own face's.
-        let sides = boxes.map { box -> ClosedRange<Double> in
-            let side = Double(max(box.width, box.height))
-            return (side / settings.sizeTolerance).rounded(.down)...(side * settings.sizeTolerance).rounded(.up)
+        let sides = areas.map { area -> ClosedRange<Double> in
+            let side = Double(max(area.box.width, area.box.height))
+            return (side / area.sizeTolerance).rounded(.down)...(side * area.sizeTolerance).rounded(.up)
         }
         return try detector.detectFrontalFaces(in: gray, regions: regions, sides: sides,
-                                                    minFaceSize: (Double(smallest) / settings.sizeTolerance).rounded(.down),
-                                                    maxFaceSize: (Double(largest) * settings.sizeTolerance).rounded(.up))
+                                                    minFaceSize: sides.map(\.lowerBound).min() ?? 0,
+                                                    maxFaceSize: sides.map(\.upperBound).max() ?? 0)
     }
 }

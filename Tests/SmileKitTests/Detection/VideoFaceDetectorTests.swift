@@ -58,6 +58,55 @@ final class VideoFaceDetectorTests: XCTestCase {
         XCTAssertEqual(found.map(\.count), [1, 1, 0, 1, 1, 1])
     }
 
+    /// A full pass's weak cluster (a face short of `minNeighbours` windows) is searched around in the
+    /// frame after it, where a full pass would find the face: without candidates that face is missed.
+    func testACandidateOfAFullPassIsSearchedAroundUntilTheNext() throws {
+        let photo = try ImageCodec.decode(file: Fixtures.astronaut)
+        let frames = (0..<12).map { frame($0, photo: photo) }
+        // The face's raw windows per frame (the cluster's size with 1 neighbour).
+        var counting = FaceDetector.Settings()
+        counting.minNeighbours = 1
+        let counter = try FaceDetector(cascadePath: Fixtures.frontalCascade(), settings: counting)
+        let windows = try frames.map { try counter.detectFaces(in: $0).map(\.neighbours).max() ?? 0 }
+        // Two frames where the second has the larger cluster: the first's is a candidate at a threshold between.
+        let pairs = frames.indices.flatMap { a in frames.indices.map { (a, $0) } }
+        guard let (weak, strong) = pairs.filter({ windows[$0.0] >= 2 && windows[$0.0] < windows[$0.1] })
+            .min(by: { abs($0.0 - $0.1) < abs($1.0 - $1.1) }) else { return XCTFail("cluster sizes all equal: \(windows)") }
+        var settings = FaceDetector.Settings()
+        settings.minNeighbours = windows[weak]
+        let clip = [frames[weak], frames[strong]]
+        func found(candidates: Int) throws -> [[DetectedFace]] {
+            var video = VideoFaceDetector.Settings()
+            video.fullPassInterval = 2
+            video.candidateNeighbours = candidates
+            // A wide search around the candidate: this test is about the candidate being searched at all.
+            video.candidateMargin = 1
+            video.candidateSizeTolerance = 2
+            let detector = try FaceDetector(cascadePath: Fixtures.frontalCascade(), settings: settings)
+            return try run(VideoFaceDetector(detector: detector, settings: video), clip)
+        }
+        let reference = try FaceDetector(cascadePath: Fixtures.frontalCascade(), settings: settings)
+        XCTAssertEqual(try clip.map { try reference.detectFaces(in: $0).count }, [0, 1], "windows \(windows), frames \(weak), \(strong)")
+        XCTAssertEqual(try found(candidates: 1).map(\.count), [0, 1], "the candidate of frame 0 is searched in frame 1")
+        XCTAssertEqual(try found(candidates: 0).map(\.count), [0, 0], "without candidates frame 1 has nothing to search around")
+    }
+
+    /// The faces of the candidate-giving pass are those of the plain one; candidates overlap no face.
+    func testCandidatesComeFromTheSameScanAsTheFaces() throws {
+        let photo = try ImageCodec.decode(file: Fixtures.astronaut)
+        let detector = try FaceDetector(cascadePath: Fixtures.frontalCascade())
+        var loose = FaceDetector.Settings()
+        loose.minNeighbours = 1
+        let looser = try FaceDetector(cascadePath: Fixtures.frontalCascade(), settings: loose)
+        for image in [photo, frame(5, photo: photo), photo.warpedAffine([1, 0, -150, 0, 1, -60], width: 300, height: 200),
+                      photo.resized(width: 1800, height: 1800)] {
+            let (faces, candidates) = try detector.detectFaces(in: image, candidateNeighbours: 1)
+            XCTAssertEqual(faces, try detector.detectFaces(in: image))
+            let expected = try looser.detectFaces(in: image).filter { c in !faces.contains { $0.box.intersectionOverUnion(c.box) >= 0.3 } }
+            XCTAssertEqual(candidates, expected)
+        }
+    }
+
     func testIntervalOneIsThePlainDetector() throws {
         let photo = try ImageCodec.decode(file: Fixtures.astronaut)
         let frames = (0..<3).map { frame($0, photo: photo) }
