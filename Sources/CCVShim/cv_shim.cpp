@@ -3,6 +3,7 @@
 // thread-local message.
 
 #include "cv_shim.h"
+#include "haar_integral.hpp"
 #include "haar_scan.hpp"
 
 #include <opencv2/core.hpp>
@@ -671,6 +672,12 @@ int cvs_cascade_detect_regions(cvs_cascade *cascade, const uint8_t *gray, int wi
     }
     return detectIn(cascade, gray, width, height, scale_factor, min_neighbours, min_size, max_size, equalize, 0, &areas,
                     sides ? &ranges : nullptr, out, count);
+}
+
+int cvs_integral(const uint8_t *gray, int width, int height, int32_t *sum, int32_t *squares, int vectorised) {
+    if (!validImage(gray, width, height, 1) || !sum || !squares) return fail(CVS_E_INVALID, "integral: invalid image");
+    smile::integralSumAndSquares(gray, size_t(width), width, height, sum, squares, size_t(width) + 1, vectorised != 0);
+    return CVS_OK;
 }
 
 int cvs_group_detections(const cvs_detection *raw, int raw_count, int min_neighbours, int width, int height,

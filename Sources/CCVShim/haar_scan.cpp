@@ -4,6 +4,7 @@
 // predictOrderedStump); the row kernels (haar_kernels.cpp) do the evaluating.
 
 #include "haar_scan.hpp"
+#include "haar_integral.hpp"
 #include "haar_kernels.hpp"
 #include "haar_regions.hpp"
 
@@ -173,6 +174,8 @@ void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize
                        const std::vector<cv::Rect> *allRegions, const std::vector<std::pair<int, int>> *sides,
                        std::vector<cv::Rect> &out, Kernel which) const {
     const bool vectorised = which != Kernel::reference;
+    // Integral images with AVX2 only for the fastest kernel: the others stand for a CPU without it.
+    const bool fastLayouts = which == Kernel::fastest;
     out.clear();
     CV_Assert(gray.type() == CV_8UC1 && scaleFactor > 1);
     const cv::Size imageSize = gray.size();
@@ -271,9 +274,8 @@ void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize
             // Rectangle sums from a band's integral images equal the whole level's (modulo 2^32, as all sums are).
             const int bandEnd = std::min(bandLast + window_.height, size.height);
             const int bandRows = bandEnd - bandFirst;
-            cv::Mat sum(bandRows + 1, size.width + 1, CV_32S, s.sum.data(), size_t(stride) * 4);
-            cv::Mat squares(bandRows + 1, size.width + 1, CV_32S, s.squares.data(), size_t(stride) * 4);
-            cv::integral(level.rowRange(bandFirst, bandEnd), sum, squares, cv::noArray(), CV_32S, CV_32S);
+            integralSumAndSquares(level.ptr(bandFirst), level.step, size.width, bandRows, s.sum.data(), s.squares.data(),
+                                  size_t(stride), fastLayouts);
             region.firstRow = bandFirst;
             RowScratch &r = rowScratch;
             DeepQueue *queue = useQueue ? &r.queue : nullptr;
@@ -285,9 +287,8 @@ void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize
                 out.push_back(cv::Rect(cvRound(p.x * scale), cvRound(p.y * scale), box.width, box.height));
             continue;
         }
-        cv::Mat sum(size.height + 1, size.width + 1, CV_32S, s.sum.data(), size_t(stride) * 4);
-        cv::Mat squares(size.height + 1, size.width + 1, CV_32S, s.squares.data(), size_t(stride) * 4);
-        cv::integral(level, sum, squares, cv::noArray(), CV_32S, CV_32S);
+        integralSumAndSquares(level.ptr(), level.step, size.width, size.height, s.sum.data(), s.squares.data(),
+                              size_t(stride), fastLayouts);
 
         // Every second column: scan the split copies, where those windows are neighbours (the
         // scalar reference keeps the plain layout, so tests compare the two).

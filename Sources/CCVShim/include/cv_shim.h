@@ -124,6 +124,13 @@ int cvs_flip_horizontal(const uint8_t *src, int width, int height, int channels,
 /** Histogram equalisation of a gray image. */
 int cvs_equalize(const uint8_t *src, int width, int height, uint8_t *dst);
 
+/**
+ * The integral images the Haar scan reads (cv::integral's CV_32S sum and squared sum, wrapping
+ * modulo 2^32): `sum` and `squares` get (height + 1) x (width + 1) ints each, row 0 and column 0
+ * zero. `vectorised` 0 runs the plain loop a CPU without AVX2 runs.
+ */
+int cvs_integral(const uint8_t *gray, int width, int height, int32_t *sum, int32_t *squares, int vectorised);
+
 /* ---- Drawing (in place) ------------------------------------------------- */
 
 /** Draws a rectangle outline in BGR colour (gray images get its luminance). */
