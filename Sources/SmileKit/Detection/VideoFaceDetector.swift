@@ -38,8 +38,9 @@ public final class VideoFaceDetector {
         public var searchMargin = 1.0
         /// Sizes searched around a face: from its side / this to its side * this.
         public var sizeTolerance = 2.0
-        /// Frames a face may go unfound and still be searched for around its last box.
-        public var keepMissing = 25
+        /// Frames a face may go unfound and still be searched for around its last box. 6 by
+        /// measurement: on both clips, at every interval from 2 to 4, the same recall as 25 with fewer regions to scan.
+        public var keepMissing = 6
         /// The full pass's clusters of raw windows kept at this many neighbours (but not at the
         /// detector's own `minNeighbours`) are searched around until the next full pass, and followed
         /// back like new faces; 0: off. 1 (clusters of two windows or more) by measurement: see
