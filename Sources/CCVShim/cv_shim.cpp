@@ -3,6 +3,7 @@
 // thread-local message.
 
 #include "cv_shim.h"
+#include "exact_resize.hpp"
 #include "haar_integral.hpp"
 #include "haar_scan.hpp"
 
@@ -678,6 +679,22 @@ int cvs_integral(const uint8_t *gray, int width, int height, int32_t *sum, int32
     if (!validImage(gray, width, height, 1) || !sum || !squares) return fail(CVS_E_INVALID, "integral: invalid image");
     smile::integralSumAndSquares(gray, size_t(width), width, height, sum, squares, size_t(width) + 1, vectorised != 0);
     return CVS_OK;
+}
+
+int cvs_resize_linear_exact(const uint8_t *gray, int width, int height, uint8_t *dst, int dst_width, int dst_height,
+                            int row_begin, int row_end, int engine) {
+    if (!validImage(gray, width, height, 1) || !validImage(dst, dst_width, dst_height, 1) || engine < 0 || engine > 2)
+        return fail(CVS_E_INVALID, "resize: invalid image or engine");
+    return guarded("resize", [&]() -> int {
+        cv::Mat src = wrap(gray, width, height, 1), out = wrap(dst, dst_width, dst_height, 1);
+        smile::LinearExactPlan plan;
+        if (engine == 0 || !smile::planLinearExact(width, height, dst_width, dst_height, plan))
+            cv::resize(src, out, out.size(), 0, 0, cv::INTER_LINEAR_EXACT);
+        else
+            smile::resizeLinearExact(plan, gray, size_t(width), dst, size_t(dst_width), row_begin, row_end, 0, dst_width,
+                                     engine == 1);
+        return CVS_OK;
+    });
 }
 
 int cvs_group_detections(const cvs_detection *raw, int raw_count, int min_neighbours, int width, int height,

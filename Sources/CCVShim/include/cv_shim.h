@@ -131,6 +131,16 @@ int cvs_equalize(const uint8_t *src, int width, int height, uint8_t *dst);
  */
 int cvs_integral(const uint8_t *gray, int width, int height, int32_t *sum, int32_t *squares, int vectorised);
 
+/**
+ * Rows [row_begin, row_end) of a gray image resized to dst_width x dst_height as the Haar scan
+ * resizes pyramid levels: `engine` 0 is cv::resize with INTER_LINEAR_EXACT (the whole image
+ * into `dst`), 1 our bit-exact resize with AVX2 (where the CPU has it), 2 our portable code. Size
+ * pairs ours does not handle (equal sizes, an exact 2x downscale) go to cv::resize. `dst` holds
+ * dst_width x dst_height pixels; rows outside the band are left as they were (engines 1 and 2).
+ */
+int cvs_resize_linear_exact(const uint8_t *gray, int width, int height, uint8_t *dst, int dst_width, int dst_height,
+                            int row_begin, int row_end, int engine);
+
 /* ---- Drawing (in place) ------------------------------------------------- */
 
 /** Draws a rectangle outline in BGR colour (gray images get its luminance). */
