@@ -95,8 +95,8 @@ final class WinogradConvolution {
         let scratch = WinogradScratch.current
         ensureCapacity(&scratch.v, positions * cin * tilesPerChunk)
         ensureCapacity(&scratch.m, positions * cout * tilesPerChunk)
-        ensureCapacity(&scratch.input, (tm + 2) * (tm * tilesW + 2))
-        ensureCapacity(&scratch.output, 40 * tilesW)
+        ensureCapacity(&scratch.input, winogradInputScratchCount(tilesW: tilesW, tile: tile))
+        ensureCapacity(&scratch.output, winogradOutputScratchCount(tiles: tilesPerChunk, tile: tile))
         if scratch.zeros.count < w { scratch.zeros = [Float](repeating: 0, count: w) }
         output.reuse(shape: [n, cout, h, w])
         let relu = fusedReLU

@@ -44,16 +44,24 @@ func winogradTransformWeights(
 /// Transforms the input tiles of tile rows `firstRow ..< firstRow + rows` into `v[16][channels][rows * tilesW]`
 /// (`V = Bᵀ d B`, zero padding outside the image).
 ///
-/// `x` is the whole NCHW batch; `zeros` holds at least `width` zeros; `scratch` at least `4 * (2 * tilesW + 2)`
-/// floats, whose contents are overwritten.
+/// `x` is the whole NCHW batch; `zeros` holds at least `width` zeros; `scratch` at least
+/// `winogradInputScratchCount(tilesW:tile:)` floats, whose contents are overwritten.
+///
+/// Per channel and tile row, `Bᵀ d` combines the tile row's 4 input rows down the columns into 4 padded scratch
+/// rows, 4 columns per step, then `(Bᵀ d) B` combines each scratch row along the columns, 4 tiles per step: the
+/// 10 columns of 4 overlapping tiles are split into even and odd columns in registers, so each of the 4 results
+/// is 4 tiles' values of one position, stored contiguously into `v`. Both passes access the scratch rows in
+/// the same 16-byte blocks (padded columns 4i ..< 4i + 4), so the second pass's loads are served by the first
+/// pass's stores still in flight; loads straddling two such stores would stall.
 func winogradTransformInput(
     _ x: UnsafePointer<Float>, channels: Int, height: Int, width: Int, tilesH: Int, tilesW: Int,
     firstRow: Int, rows: Int, zeros: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     into v: UnsafeMutablePointer<Float>
 ) {
-    let paddedWidth = 2 * tilesW + 2
+    let paddedWidth = winogradPaddedRowCount(tilesW: tilesW, m: 2)
     let tiles = rows * tilesW, stride = channels * tiles
-    // Four rows of Bᵀ d over the padded width; columns 0 and > width stay zero (the padding).
+    // Four rows of Bᵀ d over the padded width (column 0 is image column -1); the slack past the tiles' columns,
+    // read by the last step but never used, starts as zeros.
     scratch.update(repeating: 0, count: 4 * paddedWidth)
     let t0 = scratch, t1 = t0 + paddedWidth, t2 = t1 + paddedWidth, t3 = t2 + paddedWidth
     // Channel-major: each of the transformed rows (ξ, c) is then written front to back.
@@ -67,27 +75,67 @@ func winogradTransformInput(
                 let iy = y0 + k
                 return iy >= 0 && iy < height ? plane + iy * width : zeros
             }
-            let d0 = row(0), d1 = row(1), d2 = row(2), d3 = row(3)
-            for i in 0..<width {
-                let a = d0[i], b = d1[i], cc = d2[i], d = d3[i]
-                t0[i + 1] = a - cc
-                t1[i + 1] = b + cc
-                t2[i + 1] = cc - b
-                t3[i + 1] = b - d
-            }
+            inputColumns2x2(
+                (row(0), row(1), row(2), row(3)), width: width, paddedCount: 2 * tilesW + 2, into: (t0, t1, t2, t3))
             let out = v + c * tiles + r * tilesW
             for k in 0..<4 {
-                let t = t0 + k * paddedWidth
-                let o0 = out + (4 * k) * stride, o1 = o0 + stride, o2 = o1 + stride, o3 = o2 + stride
-                for tx in 0..<tilesW {
-                    let a0 = t[2 * tx], a1 = t[2 * tx + 1], a2 = t[2 * tx + 2], a3 = t[2 * tx + 3]
-                    o0[tx] = a0 - a2
-                    o1[tx] = a1 + a2
-                    o2[tx] = a2 - a1
-                    o3[tx] = a1 - a3
-                }
+                inputRow2x2(t0 + k * paddedWidth, tilesW: tilesW, into: out + (4 * k) * stride, stride: stride)
             }
         }
+    }
+}
+
+/// Floats per padded scratch row of the input transforms (F(m x m, 3x3), m = 2 or 4): the left padding column,
+/// `m * tilesW` columns, and slack for the 4-tile steps' loads past the last tile.
+@inline(__always)
+func winogradPaddedRowCount(tilesW: Int, m: Int) -> Int {
+    m * tilesW + 4 * m + 4
+}
+
+/// Scratch floats `winogradTransformInput` (F(2x2)) and `winograd4x4TransformInput` need for `tilesW` tiles per row.
+func winogradInputScratchCount(tilesW: Int, tile: WinogradTile) -> Int {
+    (tile.m + 2) * winogradPaddedRowCount(tilesW: tilesW, m: tile.m)
+}
+
+/// `Bᵀ d` down the columns of input rows `d.0 ... d.3` (`width` columns each): `t0 = d0 - d2`, `t1 = d1 + d2`,
+/// `t2 = d2 - d1`, `t3 = d1 - d3` at padded columns `0 ..< paddedCount` (rounded up to a multiple of 4) of the
+/// rows `t`, padded column `q` being image column `q - 1` (zero outside the image).
+@inline(__always)
+private func inputColumns2x2(
+    _ d: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
+    width: Int, paddedCount: Int,
+    into t: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)
+) {
+    var q = 0
+    while q < paddedCount {
+        let a = loadFloat4(d.0, column: q - 1, width: width), b = loadFloat4(d.1, column: q - 1, width: width)
+        let c = loadFloat4(d.2, column: q - 1, width: width), e = loadFloat4(d.3, column: q - 1, width: width)
+        storeFloat4(a - c, t.0 + q)
+        storeFloat4(b + c, t.1 + q)
+        storeFloat4(c - b, t.2 + q)
+        storeFloat4(b - e, t.3 + q)
+        q += 4
+    }
+}
+
+/// `(Bᵀ d) B` along one padded row `t` of `Bᵀ d` (`t[0]` is column -1): tile `tx` combines `a = t[2tx ... 2tx+3]`
+/// into `o[tx] = a0 - a2`, `o[stride + tx] = a1 + a2`, `o[2 stride + tx] = a2 - a1`, `o[3 stride + tx] = a1 - a3`.
+///
+/// Reads up to `t[2 * tilesW + 9]`, in 16-byte blocks at multiples of 4 floats; writes only tiles `0 ..< tilesW`.
+@inline(__always)
+private func inputRow2x2(_ t: UnsafePointer<Float>, tilesW: Int, into o: UnsafeMutablePointer<Float>, stride: Int) {
+    var tx = 0
+    while tx < tilesW {
+        // Columns 2tx ... 2tx+11; lane j of `aK` is column 2(tx+j)+K.
+        let c0 = loadFloat4(t + 2 * tx), c1 = loadFloat4(t + 2 * tx + 4), c2 = loadFloat4(t + 2 * tx + 8)
+        let a0 = SIMD4(c0[0], c0[2], c1[0], c1[2]), a1 = SIMD4(c0[1], c0[3], c1[1], c1[3])
+        let a2 = SIMD4(a0[1], a0[2], a0[3], c2[0]), a3 = SIMD4(a1[1], a1[2], a1[3], c2[1])
+        let n = tilesW - tx
+        storeFloat4(a0 - a2, o + tx, count: n)
+        storeFloat4(a1 + a2, o + stride + tx, count: n)
+        storeFloat4(a2 - a1, o + 2 * stride + tx, count: n)
+        storeFloat4(a1 - a3, o + 3 * stride + tx, count: n)
+        tx += 4
     }
 }
 
@@ -95,53 +143,87 @@ func winogradTransformInput(
 /// pixels (`Y = Aᵀ M A`), adding `bias` and applying `max(0, ·)` when `relu`, and writes them into the NCHW
 /// output `y` of `height x width` (odd sizes: the last tile's extra row/column is dropped).
 ///
-/// `scratch` holds at least `4 * tilesW` floats.
+/// `scratch` holds at least `winogradOutputScratchCount(tiles: rows * tilesW, tile: .f2x2)` floats.
+///
+/// Per output channel, first `Aᵀ M` of every tile of the chunk, one column `l` at a time (4 tiles per step over
+/// the channel's contiguous product rows), into `s[8][tiles]` in `scratch`; then per tile row `(Aᵀ M) A`, with
+/// the tiles' left and right pixels zipped into the two output rows. Reading only the 4 product rows of one
+/// column at a time matters: the 16 rows lie `channels * tiles` floats apart, often a multiple of 4 KiB, so
+/// they compete for the same few L1 cache ways, and reading all 16 at once evicts each line between its
+/// 16-byte loads.
 func winogradTransformOutput(
     _ m: UnsafePointer<Float>, channels: Int, height: Int, width: Int, tilesH: Int, tilesW: Int,
     firstRow: Int, rows: Int, bias: UnsafePointer<Float>?, relu: Bool,
     scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
 ) {
     let tiles = rows * tilesW, stride = channels * tiles
-    let s0 = scratch, s1 = scratch + 2 * tilesW
-    // Channel-major: each product row (ξ, o) is then read front to back.
+    let ss = winogradOutputScratchStride(tiles: tiles)
     for o in 0..<channels {
+        for l in 0..<4 {
+            outputColumn2x2(m + l * stride + o * tiles, stride: 4 * stride, tiles: tiles, into: scratch + l * ss, scratch + (4 + l) * ss)
+        }
+        let b = bias?[o] ?? 0
         for r in 0..<rows {
             let tileRow = firstRow + r
             let image = tileRow / tilesH, ty = tileRow % tilesH
-            let src = m + o * tiles + r * tilesW
-            let m0 = src, m1 = m0 + stride, m2 = m1 + stride, m3 = m2 + stride
-            let m4 = m3 + stride, m5 = m4 + stride, m6 = m5 + stride, m7 = m6 + stride
-            let m8 = m7 + stride, m9 = m8 + stride, m10 = m9 + stride, m11 = m10 + stride
-            let m12 = m11 + stride, m13 = m12 + stride, m14 = m13 + stride, m15 = m14 + stride
-            for tx in 0..<tilesW {
-                // Aᵀ M: output row 0 (p) and row 1 (q), per tile column.
-                let p0 = m0[tx] + m4[tx] + m8[tx], q0 = m4[tx] - m8[tx] - m12[tx]
-                let p1 = m1[tx] + m5[tx] + m9[tx], q1 = m5[tx] - m9[tx] - m13[tx]
-                let p2 = m2[tx] + m6[tx] + m10[tx], q2 = m6[tx] - m10[tx] - m14[tx]
-                let p3 = m3[tx] + m7[tx] + m11[tx], q3 = m7[tx] - m11[tx] - m15[tx]
-                // (Aᵀ M) A: output columns 0 and 1.
-                s0[2 * tx] = p0 + p1 + p2
-                s0[2 * tx + 1] = p1 - p2 - p3
-                s1[2 * tx] = q0 + q1 + q2
-                s1[2 * tx + 1] = q1 - q2 - q3
-            }
-            let b = bias?[o] ?? 0
             let plane = y + (image * channels + o) * height * width
             let oy = 2 * ty
-            winogradStoreRow(s0, bias: b, relu: relu, count: width, into: plane + oy * width)
-            if oy + 1 < height { winogradStoreRow(s1, bias: b, relu: relu, count: width, into: plane + (oy + 1) * width) }
+            let s = scratch + r * tilesW
+            outputRow2x2(s, stride: ss, tilesW: tilesW, width: width, bias: b, relu: relu, into: plane + oy * width)
+            if oy + 1 < height {
+                outputRow2x2(s + 4 * ss, stride: ss, tilesW: tilesW, width: width, bias: b, relu: relu, into: plane + (oy + 1) * width)
+            }
         }
     }
 }
 
-/// `dst[i] = src[i] + bias` (then `max(0, ·)` when `relu`) for `i < count`.
+/// Floats between the rows of the output transforms' scratch for `tiles` tiles (room for the last 4-tile
+/// step's full stores, and an odd number of 16-byte blocks so the rows fall into different cache sets).
 @inline(__always)
-func winogradStoreRow(
-    _ src: UnsafePointer<Float>, bias: Float, relu: Bool, count: Int, into dst: UnsafeMutablePointer<Float>
+func winogradOutputScratchStride(tiles: Int) -> Int {
+    (tiles + 3) / 8 * 8 + 4
+}
+
+/// Scratch floats `winogradTransformOutput` (F(2x2)) and `winograd4x4TransformOutput` need for chunks of up to
+/// `tiles` tiles: the 2 x 4 rows of `Aᵀ M` for F(2x2), 4 x 6 for F(4x4).
+func winogradOutputScratchCount(tiles: Int, tile: WinogradTile) -> Int {
+    (tile == .f2x2 ? 8 : 24) * winogradOutputScratchStride(tiles: tiles)
+}
+
+/// Column `l` of `Aᵀ M` for `tiles` tiles, from the product rows `m + k * stride` (positions `4k + l`): row 0
+/// into `p` (`m0 + m1 + m2`), row 1 into `q` (`m1 - m2 - m3`). Reads nothing past each product row; writes up
+/// to 3 floats past `tiles`.
+@inline(__always)
+private func outputColumn2x2(
+    _ m: UnsafePointer<Float>, stride: Int, tiles: Int, into p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>
 ) {
-    if relu {
-        for i in 0..<count { dst[i] = max(src[i] + bias, 0) }
-    } else {
-        for i in 0..<count { dst[i] = src[i] + bias }
+    var j = 0
+    while j < tiles {
+        let n = tiles - j
+        let a = loadFloat4(m + j, count: n), b = loadFloat4(m + stride + j, count: n)
+        let c = loadFloat4(m + 2 * stride + j, count: n), d = loadFloat4(m + 3 * stride + j, count: n)
+        storeFloat4(a + b + c, p + j)
+        storeFloat4(b - c - d, q + j)
+        j += 4
+    }
+}
+
+/// One output row from its tile row's 4 columns of `Aᵀ M` (`s + l * stride`, tile `tx` at index `tx`):
+/// `dst[2tx] = s0 + s1 + s2`, `dst[2tx + 1] = s1 - s2 - s3`, plus `bias`, `max(0, ·)` when `relu`, for the
+/// `width` columns (`2 * tilesW` or one less). Reads up to 3 floats past each row's `tilesW` tiles.
+@inline(__always)
+private func outputRow2x2(
+    _ s: UnsafePointer<Float>, stride: Int, tilesW: Int, width: Int, bias: Float, relu: Bool,
+    into dst: UnsafeMutablePointer<Float>
+) {
+    var tx = 0
+    while tx < tilesW {
+        let s0 = loadFloat4(s + tx), s1 = loadFloat4(s + stride + tx)
+        let s2 = loadFloat4(s + 2 * stride + tx), s3 = loadFloat4(s + 3 * stride + tx)
+        let (lo, hi) = interleave(s0 + s1 + s2, s1 - s2 - s3)
+        let n = width - 2 * tx
+        storeFloat4(biasReLU(lo, bias: bias, relu: relu), dst + 2 * tx, count: n)
+        storeFloat4(biasReLU(hi, bias: bias, relu: relu), dst + 2 * tx + 4, count: n - 4)
+        tx += 4
     }
 }
