@@ -54,8 +54,8 @@ struct FramesCommand: ParsableCommand {
                                + "what a full search finds there), and follow a face a full search finds new back through the "
                                + "frames before it (rows come out n frames late). 1: search every whole frame. Share of 1's faces "
                                + "found, 640x360 / 1080p clip: the default 3: 99.4% / 98.3%; 2: 99.7% / 98.5%; 4: 97.2% / 95.8% "
-                               + "(smile compare-frames). Speed on the 640x360 clip, one core: 1: FPS1 frames/s; 2: FPS2; 3: FPS3; "
-                               + "4: FPS4.", valueName: "n"))
+                               + "(smile compare-frames). Speed on the 640x360 clip, one core of the development machine, whole runs: "
+                               + "1: 18 frames/s; 2: 25-30; 3: 29-41 (median of 7 runs: 32); 4: 33-41.", valueName: "n"))
     var detectEvery: Int = VideoFaceDetector.Settings().fullPassInterval
 
     @OptionGroup var runOptions: RunOptions
