@@ -173,6 +173,50 @@ thread_local RowScratch rowScratch;
 /// Rows per band when several threads scan a level (OpenCV's own scan also splits rows).
 constexpr int kBandRows = 16;
 
+// ThreadSanitizer cannot see the synchronisation inside OpenCV's thread pool (Debian's OpenCV runs
+// parallel_for_ on TBB, which is not instrumented), so it would report the level's images, written
+// before parallel_for_, as racing with the bands that read them. These two mark the hand-overs that
+// parallel_for_ guarantees: everything before it happens before each band, each band before what
+// follows it. They do nothing in other builds.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SMILE_TSAN 1
+extern "C" void __tsan_acquire(void *address);
+extern "C" void __tsan_release(void *address);
+#endif
+#endif
+
+/// The address ThreadSanitizer's hand-overs synchronise on (a constant, so reading it races with nothing).
+static char threadPoolToken;
+
+/// Marks what this thread wrote so far as visible to the threads that next take over.
+inline void threadPoolHandOver() {
+#ifdef SMILE_TSAN
+    __tsan_release(&threadPoolToken);
+#endif
+}
+
+/// Marks that this thread sees what was handed over.
+inline void threadPoolTakeOver() {
+#ifdef SMILE_TSAN
+    __tsan_acquire(&threadPoolToken);
+#endif
+}
+
+/// `run` as a body for cv::parallel_for_, taking over before it reads anything the caller wrote and
+/// handing over when done. (parallel_for_'s std::function overload would first read a wrapper the
+/// caller built, before any hand-over could be marked.)
+template <class Run>
+struct PoolBody : cv::ParallelLoopBody {
+    explicit PoolBody(Run &run) : run(run) {}
+    void operator()(const cv::Range &range) const override {
+        threadPoolTakeOver();
+        run(range);
+        threadPoolHandOver();
+    }
+    Run &run;
+};
+
 }  // namespace
 
 std::unique_ptr<HaarScanner> HaarScanner::load(const std::string &path) {
@@ -365,10 +409,14 @@ void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize
         if (bandCount == 1) {
             scanBand(0, lastRow, s.bands[0]);
         } else {
-            cv::parallel_for_(cv::Range(0, bandCount), [&](const cv::Range &range) {
+            auto scanBands = [&](const cv::Range &range) {
                 for (int b = range.start; b < range.end; ++b)
                     scanBand(b * bandRows, std::min((b + 1) * bandRows, lastRow), s.bands[b]);
-            });
+            };
+            const PoolBody<decltype(scanBands)> body(scanBands);
+            threadPoolHandOver();
+            cv::parallel_for_(cv::Range(0, bandCount), body);
+            threadPoolTakeOver();
         }
         for (int b = 0; b < bandCount; ++b)
             for (const cv::Point &p : s.bands[b])
