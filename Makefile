@@ -35,7 +35,8 @@ test-data: deps
 	@test -n "$$SMILE_DATA" || { echo "set SMILE_DATA to the data folder, e.g. SMILE_DATA=../shared/data"; exit 2; }
 	swift test --filter DataTests
 
-## AddressSanitizer over the suites that parse untrusted bytes (model files, images, CSV resume).
+## AddressSanitizer over the suites that parse untrusted bytes (model files, images, CSV resume)
+## and those of the SIMD kernels that load near buffer ends (Haar scan, resize, integrals, packed GEMM).
 ## LeakSanitizer is off: the only leaks it reports are XCTest's own test-case objects at exit.
 ## The whole suite also passes under ASan: swift test --sanitize=address --scratch-path .build-asan
 test-asan: deps
