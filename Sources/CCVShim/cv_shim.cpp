@@ -355,11 +355,11 @@ static void groupAndClip(cv::Size image, int minNeighbours, std::vector<cv::Rect
 void scanAndGroup(const smile::HaarScanner &scanner, const cv::Mat &gray, double scaleFactor, int minNeighbours,
                   cv::Size minSize, cv::Size maxSize, smile::HaarScanner::Kernel kernel, std::vector<cv::Rect> &boxes,
                   std::vector<int> &neighbours, const std::vector<cv::Rect> *regions = nullptr,
-                  const std::vector<std::pair<int, int>> *sides = nullptr) {
+                  const std::vector<std::pair<int, int>> *sides = nullptr, smile::ScanLevels levels = {}) {
     if (regions)
-        scanner.candidatesInRegions(gray, scaleFactor, minSize, maxSize, *regions, boxes, kernel, sides);
+        scanner.candidatesInRegions(gray, scaleFactor, minSize, maxSize, *regions, boxes, kernel, sides, levels);
     else
-        scanner.candidates(gray, scaleFactor, minSize, maxSize, boxes, kernel);
+        scanner.candidates(gray, scaleFactor, minSize, maxSize, boxes, kernel, levels);
     groupAndClip(gray.size(), minNeighbours, boxes, neighbours);
 }
 
@@ -608,9 +608,13 @@ int cvs_cascade_engine(const cvs_cascade *cascade) { return cascade ? cascade->e
 static int detectIn(cvs_cascade *cascade, const uint8_t *gray, int width, int height, double scale_factor,
                     int min_neighbours, int min_size, int max_size, int equalize, int weights,
                     const std::vector<cv::Rect> *regions, const std::vector<std::pair<int, int>> *sides,
-                    cvs_detection **out, int *count) {
+                    cvs_detection **out, int *count, smile::ScanLevels scanLevels = {}) {
     if (!cascade || !validImage(gray, width, height, 1) || !out || !count)
         return fail(CVS_E_INVALID, "detect: invalid cascade or image");
+    if (scanLevels.every < 1 || scanLevels.phase < 0 || scanLevels.phase >= scanLevels.every)
+        return fail(CVS_E_INVALID, "detect: invalid level selection");
+    if (scanLevels.every > 1 && (weights || cascade->engine == CVS_HAAR_OPENCV))
+        return fail(CVS_E_INVALID, "detect: a level selection needs our scan engine and no level weights");
     if (!(scale_factor > 1.0)) return fail(CVS_E_INVALID, "detect: scale factor must be greater than 1");
     if (min_neighbours < 0 || min_size < 0 || max_size < 0) return fail(CVS_E_INVALID, "detect: negative parameter");
     *out = nullptr;
@@ -631,7 +635,7 @@ static int detectIn(cvs_cascade *cascade, const uint8_t *gray, int width, int he
             cascade->classifier.detectMultiScale(img, boxes, levels, levelWeights, scale_factor, min_neighbours, 0, minS, maxS, true);
         } else if (cascade->engine != CVS_HAAR_OPENCV) {
             scanAndGroup(*cascade->scanner, img, scale_factor, min_neighbours, minS, maxS, kernelOf(cascade->engine),
-                         boxes, numbers, regions, sides);
+                         boxes, numbers, regions, sides, scanLevels);
         } else if (regions) {
             // OpenCV's raw windows (0 neighbours: no grouping), those inside a region, then grouped.
             std::vector<cv::Rect> raw;
@@ -658,21 +662,40 @@ int cvs_cascade_detect(cvs_cascade *cascade, const uint8_t *gray, int width, int
                     nullptr, nullptr, out, count);
 }
 
-int cvs_cascade_detect_regions(cvs_cascade *cascade, const uint8_t *gray, int width, int height,
-                               double scale_factor, int min_neighbours, int min_size, int max_size, int equalize,
-                               const int *regions, const int *sides, int region_count, cvs_detection **out,
-                               int *count) {
-    if (region_count < 0 || (region_count > 0 && !regions)) return fail(CVS_E_INVALID, "detect: invalid regions");
-    std::vector<cv::Rect> areas;
-    std::vector<std::pair<int, int>> ranges;
+/// The regions and side ranges of cvs_cascade_detect_regions as our scan takes them (empty ones dropped).
+static bool parseRegions(const int *regions, const int *sides, int region_count, std::vector<cv::Rect> &areas,
+                         std::vector<std::pair<int, int>> &ranges) {
+    if (region_count < 0 || (region_count > 0 && !regions)) return false;
     for (int i = 0; i < region_count; ++i) {
         cv::Rect r(regions[4 * i], regions[4 * i + 1], regions[4 * i + 2], regions[4 * i + 3]);
         if (r.width <= 0 || r.height <= 0) continue;
         areas.push_back(r);
         if (sides) ranges.push_back({sides[2 * i], sides[2 * i + 1] > 0 ? sides[2 * i + 1] : INT_MAX});
     }
+    return true;
+}
+
+int cvs_cascade_detect_regions(cvs_cascade *cascade, const uint8_t *gray, int width, int height,
+                               double scale_factor, int min_neighbours, int min_size, int max_size, int equalize,
+                               const int *regions, const int *sides, int region_count, cvs_detection **out,
+                               int *count) {
+    std::vector<cv::Rect> areas;
+    std::vector<std::pair<int, int>> ranges;
+    if (!parseRegions(regions, sides, region_count, areas, ranges)) return fail(CVS_E_INVALID, "detect: invalid regions");
     return detectIn(cascade, gray, width, height, scale_factor, min_neighbours, min_size, max_size, equalize, 0, &areas,
                     sides ? &ranges : nullptr, out, count);
+}
+
+int cvs_cascade_raw_windows(cvs_cascade *cascade, const uint8_t *gray, int width, int height, double scale_factor,
+                            int min_size, int max_size, int equalize, int level_every, int level_phase,
+                            const int *regions, const int *sides, int region_count, cvs_detection **out, int *count) {
+    std::vector<cv::Rect> areas;
+    std::vector<std::pair<int, int>> ranges;
+    if (regions && !parseRegions(regions, sides, region_count, areas, ranges))
+        return fail(CVS_E_INVALID, "detect: invalid regions");
+    return detectIn(cascade, gray, width, height, scale_factor, 0, min_size, max_size, equalize, 0,
+                    regions ? &areas : nullptr, regions && sides ? &ranges : nullptr, out, count,
+                    {level_every, level_phase});
 }
 
 int cvs_integral(const uint8_t *gray, int width, int height, int32_t *sum, int32_t *squares, int vectorised) {

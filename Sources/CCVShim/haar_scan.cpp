@@ -237,20 +237,22 @@ std::unique_ptr<HaarScanner> HaarScanner::load(const std::string &path) {
 }
 
 void HaarScanner::candidates(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
-                             std::vector<cv::Rect> &out, Kernel which) const {
-    scan(gray, scaleFactor, minSize, maxSize, nullptr, nullptr, out, which);
+                             std::vector<cv::Rect> &out, Kernel which, Levels levels) const {
+    scan(gray, scaleFactor, minSize, maxSize, nullptr, nullptr, out, which, levels);
 }
 
 void HaarScanner::candidatesInRegions(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
                                       const std::vector<cv::Rect> &regions, std::vector<cv::Rect> &out,
-                                      Kernel which, const std::vector<std::pair<int, int>> *sides) const {
+                                      Kernel which, const std::vector<std::pair<int, int>> *sides,
+                                      Levels levels) const {
     CV_Assert(!sides || sides->size() == regions.size());
-    scan(gray, scaleFactor, minSize, maxSize, &regions, sides, out, which);
+    scan(gray, scaleFactor, minSize, maxSize, &regions, sides, out, which, levels);
 }
 
 void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
                        const std::vector<cv::Rect> *allRegions, const std::vector<std::pair<int, int>> *sides,
-                       std::vector<cv::Rect> &out, Kernel which) const {
+                       std::vector<cv::Rect> &out, Kernel which, Levels levels) const {
+    CV_Assert(levels.every >= 1 && levels.phase >= 0 && levels.phase < levels.every);
     const bool vectorised = which != Kernel::reference;
     // Our AVX2 resize and integral images only for the fastest kernel: the others stand for a CPU without AVX2.
     const bool fastLayouts = which == Kernel::fastest;
@@ -322,7 +324,9 @@ void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize
     if (stripes == 0) return;
     const RowKernel kernel = which == Kernel::fastest ? rowKernel() : rowScalar;
 
-    for (float scale : scales) {
+    for (size_t index = 0; index < scales.size(); ++index) {
+        if (!levels.includes(index)) continue;
+        const float scale = scales[index];
         const cv::Size size(cvRound(imageSize.width / scale), cvRound(imageSize.height / scale));
         const int ystep = scale >= 2 ? 1 : 2;
         const cv::Size work(std::max(size.width + 1 - window_.width, 0), std::max(size.height + 1 - window_.height, 0));

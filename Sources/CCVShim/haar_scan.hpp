@@ -19,6 +19,13 @@
 
 namespace smile {
 
+/// Which pyramid levels a scan visits: those whose index (0: the first level scanned) is `phase`
+/// modulo `every`. Every level by default; {2, 0} and {2, 1} split a pass in two.
+struct ScanLevels {
+    int every = 1, phase = 0;
+    bool includes(size_t index) const { return int(index % size_t(every)) == phase; }
+};
+
 /// A Haar cascade in the form our scan evaluates: stumps grouped in stages.
 class HaarScanner {
 public:
@@ -30,10 +37,13 @@ public:
     /// layouts, the scalar kernel); or the plain reference loop (tests compare all three).
     enum class Kernel { fastest, portable, reference };
 
+    /// Which pyramid levels a scan visits (every level by default).
+    using Levels = ScanLevels;
+
     /// The raw windows (before grouping) that detectMultiScale with one
     /// thread finds in the 8-bit gray `gray`, in the same order.
     void candidates(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
-                    std::vector<cv::Rect> &out, Kernel kernel = Kernel::fastest) const;
+                    std::vector<cv::Rect> &out, Kernel kernel = Kernel::fastest, Levels levels = {}) const;
 
     /// Of the raw windows `candidates` finds, exactly those whose boxes lie inside one of
     /// `regions` (rectangles of `gray`), in the same order, scanning little more than those
@@ -42,7 +52,7 @@ public:
     void candidatesInRegions(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
                              const std::vector<cv::Rect> &regions, std::vector<cv::Rect> &out,
                              Kernel kernel = Kernel::fastest,
-                             const std::vector<std::pair<int, int>> *sides = nullptr) const;
+                             const std::vector<std::pair<int, int>> *sides = nullptr, Levels levels = {}) const;
 
     /// Rectangle sums of one feature: up to three weighted rectangles.
     struct Feature {
@@ -65,7 +75,7 @@ private:
     /// The scan behind both: every window, or (with `regions`) those inside the regions.
     void scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize, cv::Size maxSize,
               const std::vector<cv::Rect> *regions, const std::vector<std::pair<int, int>> *sides,
-              std::vector<cv::Rect> &out, Kernel kernel) const;
+              std::vector<cv::Rect> &out, Kernel kernel, Levels levels) const;
     /// Tells this scanner's offsets apart in a thread's scratch (an address could be reused).
     uint64_t id_ = 0;
     /// Whether stages may be evaluated in another stump order (see leafSumsAreExact).

@@ -225,6 +225,18 @@ int cvs_cascade_detect_regions(cvs_cascade *cascade, const uint8_t *gray, int wi
                                int *count);
 
 /**
+ * The raw windows (before grouping; neighbours 0) our scan finds on the pyramid levels whose index
+ * is `level_phase` modulo `level_every` (index 0: the first level scanned; 1, 0: every level), in
+ * the whole image when `regions` is NULL, else only inside the regions (as
+ * cvs_cascade_detect_regions, `sides` likewise). The levels, windows and order are those of the
+ * whole pass, so the windows of {2, 0} and {2, 1} together are the pass's raw windows. Needs our
+ * scan engine: CVS_E_INVALID with OpenCV's (unless every level is asked for).
+ */
+int cvs_cascade_raw_windows(cvs_cascade *cascade, const uint8_t *gray, int width, int height, double scale_factor,
+                            int min_size, int max_size, int equalize, int level_every, int level_phase,
+                            const int *regions, const int *sides, int region_count, cvs_detection **out, int *count);
+
+/**
  * Groups raw windows (those of a detect call with 0 neighbours) as detectMultiScale ends:
  * cv::groupRectangles with eps 0.2 keeps clusters of more than `min_neighbours` windows, then
  * boxes are clipped to the `width` x `height` image. Grouping one scan's windows at two

@@ -14,9 +14,7 @@ extension FaceDetector {
         }
         let (working, scale) = workingCopy(of: image)
         let minFace = minimumFaceSide(imageWidth: image.width, imageHeight: image.height) * scale
-        var parameters = frontalParameters(minFace: minFace, scale: scale)
-        parameters.minNeighbours = 0
-        let raw = try cascade.detect(in: working, parameters: parameters)
+        let raw = try frontalRawWindows(in: working, parameters: frontalParameters(minFace: minFace, scale: scale))
         func grouped(_ neighbours: Int) throws -> [DetectedFace] {
             let boxes = try HaarCascade.group(raw, minNeighbours: neighbours, width: working.width, height: working.height)
             let faces = boxes.map { DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .frontal) }

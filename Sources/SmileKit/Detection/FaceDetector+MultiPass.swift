@@ -22,7 +22,7 @@ extension FaceDetector {
         let parameters = frontalParameters(minFace: minFace, scale: scale)
 
         // Boxes in working-copy pixels.
-        var faces = try cascade.detect(in: working, parameters: parameters).map {
+        var faces = try frontalDetections(in: working, parameters: parameters).map {
             DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .frontal)
         }
         let upsample = max(settings.upsample, minFace > 0 && minFace < 24 ? 24 / minFace : 1)

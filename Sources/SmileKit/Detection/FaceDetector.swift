@@ -44,6 +44,15 @@ public final class FaceDetector {
         /// Who scans the pyramid: our scan (same boxes as OpenCV's, faster) wherever it can read
         /// the cascade, or OpenCV's own (`.opencv`, for comparison).
         public var scanEngine = HaarCascade.ScanEngine.smile
+        /// How the frontal pass searches the pyramid (see `FaceDetector+CoarseToFine.swift`); OpenCV's
+        /// scan engine always searches it in full.
+        public var pyramidSearch = PyramidSearch.full
+        /// Coarse to fine: the even levels' search region around an odd level's raw window, in window
+        /// sides on each side.
+        public var refineMargin = 0.5
+        /// Coarse to fine: box widths searched around an odd level's raw window, from its width / this
+        /// to its width * this.
+        public var refineSizeTolerance = 1.5
         public init() {}
 
         /// Whether only the original single frontal pass runs.

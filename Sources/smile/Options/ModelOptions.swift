@@ -30,7 +30,7 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// Builds the pipeline from detection and model options.
-func makePipeline(_ detection: DetectionOptions, _ model: ModelOptions) throws -> SmilePipeline {
-    SmilePipeline(detector: try detection.makeDetector(), model: try model.loadModel(), threshold: model.threshold)
+/// Builds the pipeline from detection and model options, for video frames or photos.
+func makePipeline(_ detection: DetectionOptions, _ model: ModelOptions, video: Bool = false) throws -> SmilePipeline {
+    SmilePipeline(detector: try detection.makeDetector(video: video), model: try model.loadModel(), threshold: model.threshold)
 }

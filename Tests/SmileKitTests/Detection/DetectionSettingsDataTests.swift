@@ -14,6 +14,7 @@ final class DetectionSettingsDataTests: XCTestCase {
         let images = try sets.map { (try ImageCodec.decode(file: $0.file), $0.boxes) }
         let settings: [(String, (inout FaceDetector.Settings) -> Void)] = [
             ("plain", { _ in }),
+            ("coarse-to-fine", { $0.pyramidSearch = .coarseToFine }),
             ("+upsample 2", { $0.upsample = 2 }),
             ("+angles ±20,±40", { $0.angles = [-40, -20, 20, 40] }),
             ("+angles ±20", { $0.angles = [-20, 20] }),
@@ -48,6 +49,8 @@ final class DetectionSettingsDataTests: XCTestCase {
         // What must hold: each extra pass only adds faces, so recall never drops below the plain pass
         // (NMS may swap a box for a better-supported one, so allow one face of slack).
         let plain = results["plain"]!.overall.matched
+        // The coarse-to-fine search (the photo default) finds the plain pass's faces.
+        XCTAssertGreaterThanOrEqual(results["coarse-to-fine"]!.overall.matched, plain, "coarse-to-fine")
         for name in ["+upsample 2", "+angles ±20,±40", "+profile", "all (upsample, ±20/40, profile)"] {
             XCTAssertGreaterThanOrEqual(results[name]!.overall.matched, plain - 1, name)
         }
