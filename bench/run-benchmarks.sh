@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every speed figure of smile in one run: detection, classifier, frames, annotate, training.
 #
-#   bench/run-benchmarks.sh [detect] [nn] [frames] [annotate] [train]    (default: all of them)
+#   bench/run-benchmarks.sh [detect] [nn] [frames] [annotate] [photos] [train]    (default: all of them)
 #
 # Builds the release binary, then runs each case as its own process under GNU time (peak RSS)
 # pinned to core 0 with taskset, so the figures are one-core figures. Prints one markdown table
@@ -23,9 +23,9 @@ data="${SMILE_DATA:-../shared/data}"
 data="$(cd "$data" && pwd)"
 bin="$PWD/.build/release/smile"
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(detect nn frames annotate train)
+[ ${#cases[@]} -gt 0 ] || cases=(detect nn frames annotate photos train)
 for c in "${cases[@]}"; do
-  case "$c" in detect|nn|frames|annotate|train) ;; *) echo "run-benchmarks: unknown case '$c' (detect nn frames annotate train)" >&2; exit 2 ;; esac
+  case "$c" in detect|nn|frames|annotate|photos|train) ;; *) echo "run-benchmarks: unknown case '$c' (detect nn frames annotate photos train)" >&2; exit 2 ;; esac
 done
 
 if [ "${SMILE_BENCH_SKIP_BUILD:-0}" != 1 ]; then
@@ -61,12 +61,15 @@ time_line() { sed -n "s/^time: //p" "$1" | tail -1 | sed "s/; the rest is decodi
 
 bench_detect() {
   echo "detect" >&2
-  timed detect "$bin" bench detect --repeats 15
-  awk -F'|' '/^\| [0-9]+x[0-9]+ / { gsub(/ /, "", $2); gsub(/ /, "", $3); gsub(/ /, "", $4); gsub(/ /, "", $5); gsub(/ /, "", $6);
-    printf "%s %s %s %s %s\n", $2, $3, $4, $5, $6 }' "$work/detect.out" |
-    while read -r size threads faces median min; do
-      row "detect $size (astronaut, $threads thread)" "median $median ms, min $min ms ($faces faces)" "$RSS_MIB"
-    done
+  local search
+  for search in coarse-to-fine full; do
+    timed "detect-$search" "$bin" bench detect --repeats 15 --pyramid-search "$search"
+    awk -F'|' '/^\| [0-9]+x[0-9]+ / { gsub(/ /, "", $2); gsub(/ /, "", $3); gsub(/ /, "", $4); gsub(/ /, "", $5); gsub(/ /, "", $6);
+      printf "%s %s %s %s %s\n", $2, $3, $4, $5, $6 }' "$work/detect-$search.out" |
+      while read -r size threads faces median min; do
+        row "detect $size (astronaut, $threads thread, $search search)" "median $median ms, min $min ms ($faces faces)" "$RSS_MIB"
+      done
+  done
 }
 
 bench_nn() {
@@ -108,11 +111,22 @@ bench_frames() {
 bench_annotate() {
   echo "annotate" >&2
   local set photos
-  for set in groups portraits; do
+  for set in groups portraits voc_boxes; do
     timed "annotate-$set" "$bin" annotate "$data/realworld/$set" --out "$work/annotate-$set"
     photos=$(sed -n 's/^\([0-9]*\) photos, .*/\1/p' "$work/annotate-$set.err" | tail -1)
     row "annotate realworld/$set ($photos photos)" \
       "$(awk -v n="$photos" -v w="$WALL" 'BEGIN { printf "%.0f ms per photo (wall / photos)", 1000 * w / n }'); tool: $(time_line "$work/annotate-$set.err")" "$RSS_MIB"
+  done
+}
+
+bench_photos() {
+  echo "photos" >&2
+  local set
+  for set in groups portraits voc_boxes; do
+    timed "photos-$set" "$bin" bench photos "$data/realworld/$set" --repeats 3 --compare-full
+    row "bench photos realworld/$set: photos of up to 1 MP" \
+      "$(sed -n 's/^photos of up to 1 MP: //p' "$work/photos-$set.out"); $(sed -n 's/^detection time against the full search: //p' "$work/photos-$set.out")" "$RSS_MIB"
+    { echo "smile bench photos $set:"; cat "$work/photos-$set.out"; echo; } >>"$notes"
   done
 }
 

@@ -349,6 +349,37 @@ static void groupAndClip(cv::Size image, int minNeighbours, std::vector<cv::Rect
     neighbours.resize(kept);
 }
 
+/// Every cluster of `boxes` (groupRectangles' similarity, eps 0.2), a single box included, as the
+/// average of its boxes (rounded as groupRectangles rounds), with its size in `counts`; clipped to
+/// the image. groupRectangles itself cannot: at threshold 0 it returns the boxes ungrouped.
+static void clusterAndClip(cv::Size image, std::vector<cv::Rect> &boxes, std::vector<int> &counts) {
+    std::vector<int> labels;
+    const int clusters = cv::partition(boxes, labels, cv::SimilarRects(0.2));
+    std::vector<cv::Rect> sums(size_t(clusters), cv::Rect(0, 0, 0, 0));
+    counts.assign(size_t(clusters), 0);
+    for (size_t i = 0; i < boxes.size(); ++i) {
+        cv::Rect &sum = sums[size_t(labels[i])];
+        sum.x += boxes[i].x;
+        sum.y += boxes[i].y;
+        sum.width += boxes[i].width;
+        sum.height += boxes[i].height;
+        ++counts[size_t(labels[i])];
+    }
+    const cv::Rect whole(0, 0, image.width, image.height);
+    boxes.clear();
+    size_t kept = 0;
+    for (int c = 0; c < clusters; ++c) {
+        const float s = 1.f / float(counts[size_t(c)]);  // as groupRectangles: float, rounded
+        const cv::Rect &sum = sums[size_t(c)];
+        const cv::Rect r = cv::Rect(cv::saturate_cast<int>(sum.x * s), cv::saturate_cast<int>(sum.y * s),
+                                    cv::saturate_cast<int>(sum.width * s), cv::saturate_cast<int>(sum.height * s)) & whole;
+        if (r.area() <= 0) continue;
+        boxes.push_back(r);
+        counts[kept++] = counts[size_t(c)];
+    }
+    counts.resize(kept);
+}
+
 /// detectMultiScale (the numDetections overload) with our scan in place of OpenCV's:
 /// the same grouping (eps 0.2) and the same clipping to the image follow. With `regions`, only
 /// the raw windows inside them are grouped (see HaarScanner::candidatesInRegions).
@@ -731,7 +762,10 @@ int cvs_group_detections(const cvs_detection *raw, int raw_count, int min_neighb
         std::vector<int> numbers;
         boxes.reserve(size_t(raw_count));
         for (int i = 0; i < raw_count; ++i) boxes.emplace_back(raw[i].x, raw[i].y, raw[i].width, raw[i].height);
-        groupAndClip(cv::Size(width, height), min_neighbours, boxes, numbers);
+        if (min_neighbours == 0)
+            clusterAndClip(cv::Size(width, height), boxes, numbers);
+        else
+            groupAndClip(cv::Size(width, height), min_neighbours, boxes, numbers);
         return handOut(boxes, numbers, {}, out, count);
     });
 }

@@ -6,7 +6,9 @@ extension HaarCascade {
     /// `raw` are the windows of a `detect` call with 0 neighbours (no grouping) on an image of
     /// `width` x `height`; the result is what that call gives with `minNeighbours` (OpenCV's
     /// `groupRectangles` with eps 0.2, then clipping to the image). Grouping one scan's windows at
-    /// two thresholds gives its faces and its weaker clusters without scanning twice.
+    /// two thresholds gives its faces and its weaker clusters without scanning twice. With
+    /// `minNeighbours` 0 every cluster comes back, one of a single window included, averaged the same
+    /// way (not what `detect` gives with 0, which is the windows themselves).
     public static func group(_ raw: [Detection], minNeighbours: Int, width: Int, height: Int) throws -> [Detection] {
         let windows = raw.map { d in
             cvs_detection(x: Int32(d.rect.x), y: Int32(d.rect.y), width: Int32(d.rect.width), height: Int32(d.rect.height),

@@ -27,6 +27,28 @@ final class HaarGroupingTests: XCTestCase {
         }
     }
 
+    /// At 0 neighbours every cluster comes back: each raw window in exactly one, the clusters of two
+    /// windows or more as grouping at 1 gives them (where none lies inside another).
+    func testGroupingAtZeroGivesEveryClusterASingleWindowIncluded() throws {
+        let photo = try ImageCodec.decode(file: TestSupport.astronautPath, gray: true)
+        let cascade = try HaarCascade(path: CascadeLocator.locate(CascadeLocator.frontalFace))
+        for image in [photo, photo.resized(width: 640, height: 360)] {
+            var parameters = HaarCascade.Parameters()
+            parameters.minNeighbours = 0
+            let raw = try cascade.detect(in: image, parameters: parameters)
+            let clusters = try HaarCascade.group(raw, minNeighbours: 0, width: image.width, height: image.height)
+            XCTAssertEqual(clusters.map(\.neighbours).reduce(0, +), raw.count, "every window in one cluster")
+            XCTAssertTrue(clusters.contains { $0.neighbours == 1 }, "single windows are clusters too")
+            XCTAssertLessThan(clusters.count, raw.count, "windows are grouped")
+            let atOne = try HaarCascade.group(raw, minNeighbours: 1, width: image.width, height: image.height)
+            for box in atOne {
+                XCTAssertTrue(clusters.contains { $0.rect == box.rect && $0.neighbours == box.neighbours }, "\(box)")
+            }
+            let single = try HaarCascade.group([raw[0]], minNeighbours: 0, width: image.width, height: image.height)
+            XCTAssertEqual(single.map(\.rect), [raw[0].rect])
+        }
+    }
+
     func testGroupingRefusesABadImageSize() throws {
         XCTAssertThrowsError(try HaarCascade.group([], minNeighbours: 1, width: 0, height: 10))
         XCTAssertEqual(try HaarCascade.group([], minNeighbours: 1, width: 10, height: 10).count, 0)

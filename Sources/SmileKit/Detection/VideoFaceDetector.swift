@@ -3,8 +3,10 @@ import SmileVision
 /// Finds the faces of consecutive video frames cheaply: a full detection pass every few frames,
 /// and in between a search only around the faces seen recently.
 ///
-/// A full pass looks at the whole frame at every scale, which costs 30-60 ms at 640x360 on one
-/// core of the development machine with our scan (150-270 ms with OpenCV's; `smile bench detect`). Faces move little from one frame
+/// A full pass looks at the whole frame at every scale (as the detector's `pyramidSearch` says:
+/// `smile frames` searches coarse to fine, except at interval 1), which costs 30-60 ms at 640x360
+/// on one core of the development machine with our full search (150-270 ms with OpenCV's; `smile
+/// bench detect`), about 0.6 of that coarse to fine. Faces move little from one frame
 /// to the next, so between full passes the frame gets one region scan
 /// (`FaceDetector.detectFrontalFaces(in:regions:)`): the full pass's own pyramid, windows and
 /// grouping, but only windows inside a region around each recent face (its last box grown by
@@ -45,12 +47,16 @@ public final class VideoFaceDetector {
         public var keepMissing = 6
         /// The full pass's clusters of raw windows kept at this many neighbours (but not at the
         /// detector's own `minNeighbours`) are searched around until the next full pass, and followed
-        /// back like new faces; 0: off. 1 (clusters of two windows or more) by measurement: see
+        /// back like new faces; nil: off. 0 (every cluster, a single window included) by measurement
+        /// with the coarse-to-fine search, which leaves fewer windows to cluster: on facenet at
+        /// `--detect-every 3` it kept 510 of the 519 every-frame faces, clusters of two windows or
+        /// more (1) 508 (both with `candidateMargin` 0.25: 509 and 508). See
         /// `FaceDetector.detectFaces(in:candidateNeighbours:)` and the README.
-        public var candidateNeighbours = 1
+        public var candidateNeighbours: Int? = 0
         /// Search region around a candidate, in box sides on each side: a face that a candidate
-        /// becomes lies almost where the cluster was, so its search is kept small.
-        public var candidateMargin = 0.25
+        /// becomes lies near where the cluster was. 0.5 by measurement (with single-window
+        /// candidates, 0.25 kept 509 of facenet's 519 faces, 0.5 kept 510).
+        public var candidateMargin = 0.5
         /// Sizes searched around a candidate: from its side / this to its side * this.
         public var candidateSizeTolerance = 1.25
         public init() {}
@@ -100,7 +106,8 @@ public final class VideoFaceDetector {
         guard settings.fullPassInterval > 1 else { return [try detector.detectFaces(in: image)] }
         let gray = image.grayscale()
         if fullPasses == 0 || index % settings.fullPassInterval == 0 {
-            let (faces, weak) = try detector.detectFaces(in: gray, candidateNeighbours: settings.candidateNeighbours)
+            let (faces, weak) = try settings.candidateNeighbours.map { try detector.detectFaces(in: gray, candidateNeighbours: $0) }
+                ?? (try detector.detectFaces(in: gray), [])
             fullPasses += 1
             let isNew = { (face: DetectedFace) in !(self.held.last?.faces ?? []).contains { self.overlaps($0, face) } }
             let newFaces = faces.filter(isNew).map(faceArea) + weak.filter(isNew).map(candidateArea)

@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure how fast parts of smile run.",
-        subcommands: [BenchNNCommand.self, BenchDetectCommand.self]
+        subcommands: [BenchNNCommand.self, BenchDetectCommand.self, BenchPhotosCommand.self]
     )
 }

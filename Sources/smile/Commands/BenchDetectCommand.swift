@@ -66,16 +66,17 @@ struct BenchDetectCommand: ParsableCommand {
 
     func run() throws {
         let (picture, sourceName) = try loadSource()
-        let detector = try detection.makeDetector(video: true)
+        let detector = try detection.makeDetector()
         let frameSizes = try BenchDetectSupport.parseSizes(sizes)
         let threadCounts = BenchDetectSupport.parseCounts(threads) ?? [1]
 
         print(BenchDetectSupport.machineDescription())
         print("source: \(sourceName) (\(picture.width)x\(picture.height)); settings: scale factor \(detector.settings.scaleFactor), "
+              + "\(detector.settings.pyramidSearch.rawValue) pyramid search, "
               + "min neighbours \(detector.settings.minNeighbours), \(detector.settings.isSinglePass ? "single frontal pass" : "multi-pass")")
         print("\(warmup) warm-up + \(repeats) timed detections per row")
         print("")
-        let reference = compareOpencv ? try detection.makeDetector(video: true, engine: .opencv) : nil
+        let reference = compareOpencv ? try detection.makeDetector(engine: .opencv) : nil
         print(reference == nil ? "| size | threads | faces | median ms | min ms |"
                                : "| size | threads | faces | median ms | min ms | OpenCV's scan: median ms | min ms | ours / OpenCV (medians) |")
         print(reference == nil ? "|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|")

@@ -50,10 +50,9 @@ struct DetectionOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("How the pyramid is searched: full (every window of every level, as OpenCV) or "
                                + "coarse-to-fine (every second level in full, the others only around the "
-                               + "windows found there: on the project's photos the same faces at about two "
-                               + "thirds of the time). Default: coarse-to-fine for photos, full for video "
-                               + "frames (frames, bench detect), whose candidates need the full search. "
-                               + "Needs our scan engine.", valueName: "search"))
+                               + "windows found there: on the project's photos the same faces at about 0.6 "
+                               + "of the time). Default: coarse-to-fine, except full for frames "
+                               + "--detect-every 1 (the reference). Needs our scan engine.", valueName: "search"))
     var pyramidSearch: FaceDetector.PyramidSearch?
 
     func validate() throws {
@@ -64,8 +63,8 @@ struct DetectionOptions: ParsableArguments {
         guard angles.degrees.allSatisfy({ abs($0) < 90 }) else { throw ValidationError("--angles must be within (-90, 90) degrees") }
     }
 
-    /// The detector settings these options describe, for video frames or for photos (the default pyramid search differs).
-    func settings(video: Bool) -> FaceDetector.Settings {
+    /// The detector settings these options describe; `defaultSearch` unless --pyramid-search was given.
+    func settings(defaultSearch: FaceDetector.PyramidSearch = .coarseToFine) -> FaceDetector.Settings {
         var settings = FaceDetector.Settings()
         settings.scaleFactor = scaleFactor
         settings.minNeighbours = minNeighbours
@@ -80,13 +79,15 @@ struct DetectionOptions: ParsableArguments {
         settings.profile = profile
         settings.eyeCheck = eyeCheck
         settings.scanEngine = haarEngine
-        settings.pyramidSearch = pyramidSearch ?? (video ? .full : .coarseToFine)
+        settings.pyramidSearch = pyramidSearch ?? defaultSearch
         return settings
     }
 
-    /// Builds the detector these options describe, for video frames or photos (with another scan engine when `engine` is given).
-    func makeDetector(video: Bool = false, engine: HaarCascade.ScanEngine? = nil) throws -> FaceDetector {
-        var settings = settings(video: video)
+    /// Builds the detector these options describe (`defaultSearch` unless --pyramid-search was given;
+    /// another scan engine when `engine` is given).
+    func makeDetector(defaultSearch: FaceDetector.PyramidSearch = .coarseToFine,
+                      engine: HaarCascade.ScanEngine? = nil) throws -> FaceDetector {
+        var settings = settings(defaultSearch: defaultSearch)
         if let engine { settings.scanEngine = engine }
         return try FaceDetector(cascadePath: try CascadeLocator.locate(CascadeLocator.frontalFace, explicit: cascade),
                                 settings: settings)

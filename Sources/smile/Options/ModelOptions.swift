@@ -30,7 +30,9 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// Builds the pipeline from detection and model options, for video frames or photos.
-func makePipeline(_ detection: DetectionOptions, _ model: ModelOptions, video: Bool = false) throws -> SmilePipeline {
-    SmilePipeline(detector: try detection.makeDetector(video: video), model: try model.loadModel(), threshold: model.threshold)
+/// Builds the pipeline from detection and model options (`defaultSearch` unless --pyramid-search was given).
+func makePipeline(_ detection: DetectionOptions, _ model: ModelOptions,
+                  defaultSearch: FaceDetector.PyramidSearch = .coarseToFine) throws -> SmilePipeline {
+    SmilePipeline(detector: try detection.makeDetector(defaultSearch: defaultSearch), model: try model.loadModel(),
+                  threshold: model.threshold)
 }

@@ -66,11 +66,17 @@ final class CoarseToFineDetectionTests: XCTestCase {
     func testCandidatesComeFromTheSameCoarseToFineWindows() throws {
         let image = try collage()
         let detector = try detector { $0.pyramidSearch = .coarseToFine }
-        let (faces, candidates) = try detector.detectFaces(in: image, candidateNeighbours: 1)
-        XCTAssertEqual(key(faces), key(try detector.detectFaces(in: image)))
-        for candidate in candidates {
-            XCTAssertFalse(faces.contains { $0.box.intersectionOverUnion(candidate.box) >= 0.3 })
+        var counts: [Int] = []
+        for neighbours in [0, 1] {
+            let (faces, candidates) = try detector.detectFaces(in: image, candidateNeighbours: neighbours)
+            XCTAssertEqual(key(faces), key(try detector.detectFaces(in: image)))
+            for candidate in candidates {
+                XCTAssertFalse(faces.contains { $0.box.intersectionOverUnion(candidate.box) >= 0.3 })
+                XCTAssertGreaterThan(candidate.neighbours, neighbours)
+            }
+            counts.append(candidates.count)
         }
+        XCTAssertGreaterThan(counts[0], counts[1], "single windows are candidates at 0")
     }
 
     func testOpenCVsEngineSearchesInFull() throws {

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import SmileKit
+import SmileVision
+
+/// `smile bench photos`: what `annotate` spends on each photo, stage by stage.
+struct BenchPhotosCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "photos",
+        abstract: "Time annotate's work on each photo: decoding, face detection, classification, drawing and encoding.",
+        discussion: """
+        Each photo goes --warmup times untimed, then --repeats times timed, through what \
+        `smile annotate` does with it, in memory (nothing is written): decode the file, find the \
+        faces, classify them in one batch, draw the boxes and encode the copy as JPEG. The table \
+        gives the median milliseconds of each stage and of the whole per photo, with its size and \
+        faces, then a summary of the photos of up to 1 megapixel. With --compare-full the full \
+        pyramid search is timed too on each photo, alternating with the photo default \
+        (coarse-to-fine), with the ratio of the two and the faces each found. One thread unless \
+        --threads says otherwise. Prints the machine and the peak resident memory.
+
+        Examples:
+          smile bench photos ../shared/data/realworld/groups
+          smile bench photos ../shared/data/realworld --repeats 3 --compare-full
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Photos or directories of photos.", valueName: "path"))
+    var paths: [String]
+
+    @Option(help: ArgumentHelp("Timed passes per photo.", valueName: "n"))
+    var repeats: Int = 5
+
+    @Option(help: ArgumentHelp("Untimed passes per photo before timing.", valueName: "n"))
+    var warmup: Int = 1
+
+    @Flag(help: "Also time detection with the full pyramid search on each photo, alternating, and print the ratio.")
+    var compareFull = false
+
+    @OptionGroup var detection: DetectionOptions
+    @OptionGroup var model: ModelOptions
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be >= 0") }
+    }
+
+    /// One photo's median milliseconds per stage.
+    private struct Row {
+        var name: String
+        var megapixels: Double
+        var faces: Int
+        var decode, detect, classify, draw, total: Double
+        var fullDetect: Double?
+        var fullFaces: Int?
+    }
+
+    func run() throws {
+        let pipeline = try makePipeline(detection, model)
+        var fullSettings = pipeline.detector.settings
+        fullSettings.pyramidSearch = .full
+        let full = compareFull ? try FaceDetector(cascadePath: pipeline.detector.cascade.path, settings: fullSettings) : nil
+        let (items, failures) = ImageInputs.collect(paths)
+        for failure in failures { FileHandle.standardError.write(Data("smile: \(failure.path): \(failure.reason)\n".utf8)) }
+        guard !items.isEmpty else { throw ValidationError("no photos found in \(paths.joined(separator: ", "))") }
+
+        print(BenchDetectSupport.machineDescription())
+        print("detection: scale factor \(pipeline.detector.settings.scaleFactor), \(pipeline.detector.settings.pyramidSearch.rawValue) "
+              + "pyramid search; model \(pipeline.model.source); \(warmup) warm-up + \(repeats) timed passes per photo; median ms")
+        print("")
+        print("| photo | MP | faces | decode | detect | classify | draw + encode | total |" + (full == nil ? "" : " full search: detect | faces | ratio |"))
+        print("|---|---|---|---|---|---|---|---|" + (full == nil ? "" : "---|---|---|"))
+        var rows: [Row] = []
+        for item in items {
+            do {
+                let row = try measure(item, pipeline: pipeline, full: full)
+                rows.append(row)
+                var line = String(format: "| %@ | %.2f | %d | %.1f | %.1f | %.1f | %.1f | %.1f |", row.name, row.megapixels, row.faces,
+                                  row.decode, row.detect, row.classify, row.draw, row.total)
+                if let fullDetect = row.fullDetect, let fullFaces = row.fullFaces {
+                    line += String(format: " %.1f | %d | %.2f |", fullDetect, fullFaces, row.detect / fullDetect)
+                }
+                print(line)
+                fflush(stdout)
+            } catch {
+                FileHandle.standardError.write(Data("smile: \(item.path): \((error as? VisionError)?.message ?? "\(error)")\n".utf8))
+            }
+        }
+        print("")
+        summarise(rows)
+        print(String(format: "peak RSS: %.1f MiB", Double(BenchDetectSupport.peakResidentKiB()) / 1024))
+    }
+
+    /// Median stage times of one photo (and of the full search's detection, when comparing).
+    private func measure(_ item: ImageInputs.Item, pipeline: SmilePipeline, full: FaceDetector?) throws -> Row {
+        var decode: [Double] = [], detect: [Double] = [], classify: [Double] = [], draw: [Double] = [], fullDetect: [Double] = []
+        var image = try ImageCodec.decode(file: item.path)
+        var faces: [DetectedFace] = [], fullFaces = 0
+        for pass in 0..<(warmup + repeats) {
+            let timed = pass >= warmup
+            let d = try BenchDetectSupport.milliseconds { image = try ImageCodec.decode(file: item.path) }
+            let f = try BenchDetectSupport.milliseconds { faces = try pipeline.detector.detectFaces(in: image) }
+            var results: [FaceResult] = []
+            let c = BenchDetectSupport.milliseconds { results = pipeline.classify(faces, in: image) }
+            let a = try BenchDetectSupport.milliseconds {
+                _ = try ImageCodec.encode(Annotator.annotate(image, faces: results), as: .jpeg(quality: 90))
+            }
+            let g = try full.map { detector in try BenchDetectSupport.milliseconds { fullFaces = try detector.detectFaces(in: image).count } }
+            if timed {
+                decode.append(d)
+                detect.append(f)
+                classify.append(c)
+                draw.append(a)
+                if let g { fullDetect.append(g) }
+            }
+        }
+        let m = BenchDetectSupport.median
+        let totals = (0..<repeats).map { decode[$0] + detect[$0] + classify[$0] + draw[$0] }
+        return Row(name: item.relativeName, megapixels: Double(image.width * image.height) / 1e6, faces: faces.count,
+                   decode: m(decode), detect: m(detect), classify: m(classify), draw: m(draw), total: m(totals),
+                   fullDetect: full == nil ? nil : m(fullDetect), fullFaces: full == nil ? nil : fullFaces)
+    }
+
+    /// The photos of up to 1 MP: how many took 100 ms or less, and their median.
+    private func summarise(_ rows: [Row]) {
+        let small = rows.filter { $0.megapixels <= 1.0 }
+        guard !small.isEmpty else { return print("no photo of up to 1 MP") }
+        let within = small.filter { $0.total <= 100 }
+        print(String(format: "photos of up to 1 MP: %d; %d in 100 ms or less; median %.1f ms (detect %.1f, classify %.1f)", small.count,
+                     within.count, BenchDetectSupport.median(small.map(\.total)), BenchDetectSupport.median(small.map(\.detect)),
+                     BenchDetectSupport.median(small.map(\.classify))))
+        if let worst = small.max(by: { $0.total < $1.total }) {
+            print(String(format: "slowest of them: %@, %.1f ms with %d faces", worst.name, worst.total, worst.faces))
+        }
+        let ratios = small.compactMap { row in row.fullDetect.map { row.detect / $0 } }
+        if !ratios.isEmpty {
+            print(String(format: "detection time against the full search: median ratio %.2f (range %.2f-%.2f)",
+                         BenchDetectSupport.median(ratios), ratios.min()!, ratios.max()!))
+        }
+    }
+}
