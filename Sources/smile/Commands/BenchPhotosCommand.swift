@@ -16,7 +16,9 @@ struct BenchPhotosCommand: ParsableCommand {
         faces, then a summary of the photos of up to 1 megapixel. With --compare-full the full \
         pyramid search is timed too on each photo, alternating with the photo default \
         (coarse-to-fine), with the ratio of the two and the faces each found. One thread unless \
-        --threads says otherwise. Prints the machine and the peak resident memory.
+        --threads says otherwise. Prints the machine and the peak resident memory. A photo that \
+        cannot be read is named on stderr with the reason, the others are still timed, and the \
+        exit status is then 1.
 
         Examples:
           smile bench photos ../shared/data/realworld/groups
@@ -70,6 +72,7 @@ struct BenchPhotosCommand: ParsableCommand {
         print("| photo | MP | faces | decode | detect | classify | draw + encode | total |" + (full == nil ? "" : " full search: detect | faces | ratio |"))
         print("|---|---|---|---|---|---|---|---|" + (full == nil ? "" : "---|---|---|"))
         var rows: [Row] = []
+        var failed = failures.count
         for item in items {
             do {
                 let row = try measure(item, pipeline: pipeline, full: full)
@@ -82,12 +85,15 @@ struct BenchPhotosCommand: ParsableCommand {
                 print(line)
                 fflush(stdout)
             } catch {
+                failed += 1
                 FileHandle.standardError.write(Data("smile: \(item.path): \((error as? VisionError)?.message ?? "\(error)")\n".utf8))
             }
         }
         print("")
         summarise(rows)
         print(String(format: "peak RSS: %.1f MiB", Double(BenchDetectSupport.peakResidentKiB()) / 1024))
+        // Like annotate: the exit status says whether every input could be measured.
+        if failed > 0 { throw ExitCode(1) }
     }
 
     /// Median stage times of one photo (and of the full search's detection, when comparing).
