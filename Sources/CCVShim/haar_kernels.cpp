@@ -352,30 +352,44 @@ void DeepQueue::begin(const ScanCascade *patchCascade, cv::Size window, const in
     columns_ = window.width + 1;
     sum_ = plainSum;
     stride_ = plainStride;
-    size_ = 0;
+    waiting_.resize(size_t(cascade_->stageCount) * 8);
+    waitingCount_.assign(size_t(cascade_->stageCount), 0);
     found.clear();
     if (size_t(rows_) * IntegralLayout::kPatchColumns * 8 + 8 > patch_.size())
         patch_.resize(size_t(rows_) * IntegralLayout::kPatchColumns * 8 + 8);
 }
 
 void DeepQueue::push(int x, int y, float norm, int stage) {
-    x_[size_] = x;
-    y_[size_] = y;
-    norm_[size_] = norm;
-    stage_[size_] = stage;
-    if (++size_ == 8) run(8);
+    Lane *bucket = waiting_.data() + size_t(stage) * 8;
+    int &count = waitingCount_[size_t(stage)];
+    bucket[count] = Lane{x, y, norm, stage};
+    if (++count == 8) {
+        run(bucket, 8);
+        count = 0;
+    }
 }
 
 void DeepQueue::flush() {
-    if (size_ > 0) run(size_);
+    // What waits, lowest stage first, eight at a time.
+    Lane group[8];
+    int size = 0;
+    for (size_t k = 0; k < waitingCount_.size(); ++k) {
+        for (int i = 0; i < waitingCount_[k]; ++i) {
+            group[size++] = waiting_[k * 8 + size_t(i)];
+            if (size == 8) run(group, size), size = 0;
+        }
+        waitingCount_[k] = 0;
+    }
+    if (size > 0) run(group, size);
 }
 
-__attribute__((target("avx2"))) void DeepQueue::run(int lanes) {
-    for (int l = lanes; l < 8; ++l) x_[l] = x_[0], y_[l] = y_[0], norm_[l] = norm_[0], stage_[l] = stage_[0];
+__attribute__((target("avx2"))) void DeepQueue::run(const Lane *lanes, int count) {
+    Lane lane[8];
+    for (int l = 0; l < 8; ++l) lane[l] = lanes[l < count ? l : 0];
     // 32-byte aligned start inside the buffer.
     int32_t *patch = reinterpret_cast<int32_t *>((reinterpret_cast<uintptr_t>(patch_.data()) + 31) & ~uintptr_t(31));
     const int32_t *window[8];
-    for (int l = 0; l < 8; ++l) window[l] = sum_ + size_t(y_[l] - firstRow_) * stride_ + x_[l];
+    for (int l = 0; l < 8; ++l) window[l] = sum_ + size_t(lane[l].y - firstRow_) * stride_ + lane[l].x;
     // Copy each window's patch, lane by lane: eight columns at a time through a transpose.
     for (int dy = 0; dy < rows_; ++dy) {
         int32_t *row = patch + dy * IntegralLayout::kPatchColumns * 8;
@@ -391,12 +405,13 @@ __attribute__((target("avx2"))) void DeepQueue::run(int lanes) {
             for (int l = 0; l < 8; ++l) row[dx * 8 + l] = window[l][dy * stride_ + dx];
     }
     // The rest of the cascade: lanes re-running a stage they passed pass it again (same values).
-    const __m256 factor = _mm256_loadu_ps(norm_);
-    int alive = (1 << lanes) - 1;
-    int first = *std::min_element(stage_, stage_ + lanes);
+    float norms[8];
+    int first = lane[0].stage;
+    for (int l = 0; l < 8; ++l) norms[l] = lane[l].norm, first = std::min(first, lane[l].stage);
+    const __m256 factor = _mm256_loadu_ps(norms);
+    int alive = (1 << count) - 1;
     for (int k = first; k < cascade_->stageCount && alive != 0; ++k) alive &= ~stageRejects<1>(*cascade_, k, patch, factor, alive);
-    for (int bits = alive; bits != 0; bits &= bits - 1) found.push_back(cv::Point(x_[__builtin_ctz(bits)], y_[__builtin_ctz(bits)]));
-    size_ = 0;
+    for (int bits = alive; bits != 0; bits &= bits - 1) found.push_back(cv::Point(lane[__builtin_ctz(bits)].x, lane[__builtin_ctz(bits)].y));
 }
 
 RowKernel rowKernel() {

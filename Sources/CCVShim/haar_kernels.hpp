@@ -82,7 +82,9 @@ void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std:
 /// Windows left nearly alone in their block of eight by the vector kernel: their integral
 /// patches are copied lane by lane, eight windows at a time, and the rest of the cascade runs on
 /// the copies at full vector width (a lone window deep in the cascade would otherwise run its
-/// hundreds of stumps one by one).
+/// hundreds of stumps one by one). Windows wait by the stage they reached, so the eight of a run
+/// start together; only `flush` runs windows of different stages together (each lane re-running
+/// stages it passed passes them again).
 class DeepQueue {
 public:
     DeepQueue();
@@ -90,21 +92,28 @@ public:
     /// plain integral image (of the level's rows from `firstRow` on).
     void begin(const ScanCascade *patchCascade, cv::Size window, const int32_t *plainSum, int plainStride,
                int firstRow = 0);
-    /// Queues window (x, y) that has passed the stages before `stage`; runs eight when eight wait.
+    /// Queues window (x, y) that has passed the stages before `stage`; runs eight when eight wait there.
     void push(int x, int y, float norm, int stage);
     /// Runs the windows still waiting.
     void flush();
     /// Windows the queue found to pass every stage (in no particular order).
     std::vector<cv::Point> found;
 
+    /// A queued window: where it lies, its normalisation factor and the stage it reached.
+    struct Lane {
+        int x, y;
+        float norm;
+        int stage;
+    };
+
 private:
-    void run(int lanes);
+    void run(const Lane *lanes, int count);
     const ScanCascade *cascade_ = nullptr;
     const int32_t *sum_ = nullptr;
-    int stride_ = 0, firstRow_ = 0, size_ = 0, rows_ = 0, columns_ = 0;
-    int x_[8], y_[8], stage_[8];
-    float norm_[8];
-    std::vector<int32_t> patch_;  // rows_ x kPatchColumns x 8 lanes, 32-byte aligned inside
+    int stride_ = 0, firstRow_ = 0, rows_ = 0, columns_ = 0;
+    std::vector<Lane> waiting_;     // stageCount buckets of eight
+    std::vector<int> waitingCount_;  // windows waiting per stage
+    std::vector<int32_t> patch_;    // rows_ x kPatchColumns x 8 lanes, 32-byte aligned inside
 };
 
 /// Verdicts for `count` windows at x = i * step of the row starting at `sum`/`squares`
