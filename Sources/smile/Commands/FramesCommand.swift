@@ -52,10 +52,10 @@ struct FramesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Search the whole frame for faces every n frames; in between, search the same pyramid only "
                                + "around the faces seen in the last frames and the last full search's near-faces (giving exactly "
                                + "what a full search finds there), and follow a face a full search finds new back through the "
-                               + "frames before it (rows come out n frames late). 1: search every whole frame. Share of 1's faces "
-                               + "found, 640x360 / 1080p clip: the default 3: 99.4% / 98.3%; 2: 99.7% / 98.5%; 4: 97.2% / 95.8% "
-                               + "(smile compare-frames). Speed on the 640x360 clip, one core of the development machine, whole runs: "
-                               + "1: 18 frames/s; 2: 25-30; 3: 29-41 (median of 7 runs: 32); 4: 33-41.", valueName: "n"))
+                               + "frames before it (rows come out n frames late). 1: search every whole frame, in full (the "
+                               + "reference). Share of 1's faces found, 640x360 / 1080p clip: the default 3: 99.7% / 98.3%; 2: "
+                               + "99.7% / 98.7%; 4: 98.3% / 96.0% (smile compare-frames). Speed on the 640x360 clip, one core of "
+                               + "the development machine, whole runs: 1: 18-21 frames/s; 2: 43; 3: 36-59 (12 runs); 4: 60.", valueName: "n"))
     var detectEvery: Int = VideoFaceDetector.Settings().fullPassInterval
 
     @OptionGroup var runOptions: RunOptions
