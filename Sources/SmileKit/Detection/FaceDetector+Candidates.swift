@@ -5,8 +5,9 @@ extension FaceDetector {
     ///
     /// `candidates` are the boxes the frontal pass would keep with `candidateNeighbours` neighbours
     /// (0: every cluster, a single raw window included; see `HaarCascade.group`) and that overlap no
-    /// face (IoU 0.3): places where a face nearly passed, which a face in the next frame often does. Only the single frontal pass gives candidates: with
-    /// extra passes or the eye check, `faces` are those of `detectFaces` and `candidates` is empty.
+    /// face (IoU 0.3): places where a face nearly passed, which a face in the next frame often does.
+    /// Only the single frontal pass gives candidates: with extra passes or the eye check, `faces`
+    /// are those of `detectFaces` and `candidates` is empty.
     /// The faces equal `detectFaces(in:)`'s: both groupings are of the one scan's raw windows.
     public func detectFaces(in image: Image, candidateNeighbours: Int) throws -> (faces: [DetectedFace], candidates: [DetectedFace]) {
         guard candidateNeighbours >= 0, candidateNeighbours < settings.minNeighbours, settings.isSinglePass else {

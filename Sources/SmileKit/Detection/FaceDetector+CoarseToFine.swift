@@ -12,20 +12,20 @@ import SmileVision
 /// (`HaarCascade.rawWindows`), so a face whose even-level windows all lie in those regions is
 /// grouped from exactly the windows the full pass groups, and comes out identical.
 /// - Cost: the odd levels hold about 45% of the pass's windows (level 0 alone 17%); the regions add
-///   little. One 1024x768 group photo: 0.66 of the full pass's instructions (valgrind).
+///   little. One 1024x768 group photo: 0.66 of the full pass's instructions (valgrind); per photo
+///   on realworld/, a median 0.55-0.61 of its time (`smile bench photos --compare-full`).
 /// - Faces: the same on realworld/groups (438), voc_boxes (65) and portraits (17), a few boxes a
 ///   pixel or two apart; on video frames taken as photos, 518 of facenet's 519 and all 362 of
 ///   hamilton's. Searching odd levels only around even ones lost more (level 0 then had no full
 ///   scan), and every third or fourth level in full lost 1-5% on hamilton.
-/// Candidates between video full passes come from these windows too, and there are fewer of them:
-/// at `--detect-every 3`, facenet kept 0.975-0.979 of the every-frame faces this way against 0.983
-/// with full passes, so video keeps the full search.
+/// Candidates between video full passes come from these windows too, and there are fewer of them,
+/// so video counts single windows as candidates (see `VideoFaceDetector.Settings.candidateNeighbours`).
 extension FaceDetector {
     /// How the frontal pass searches the image pyramid.
     public enum PyramidSearch: String, CaseIterable, Sendable {
         /// Every window of every level, as OpenCV's detectMultiScale.
         case full
-        /// Even levels in full, odd levels only around the even levels' raw windows.
+        /// Odd levels in full, even levels only around the odd levels' raw windows.
         case coarseToFine = "coarse-to-fine"
     }
 
@@ -58,7 +58,7 @@ extension FaceDetector {
         return try HaarCascade.group(raw, minNeighbours: parameters.minNeighbours, width: working.width, height: working.height)
     }
 
-    /// The regions (clipped to the image) and box widths the odd levels are scanned at, one per raw window.
+    /// The regions (clipped to the image) and box widths the even levels are scanned at, one per raw window.
     func refinementAreas(around windows: [Rect], width: Int, height: Int) -> [(region: Rect, sides: ClosedRange<Int>)] {
         let image = Rect(x: 0, y: 0, width: width, height: height)
         let tolerance = settings.refineSizeTolerance
