@@ -241,8 +241,9 @@ int cvs_cascade_raw_windows(cvs_cascade *cascade, const uint8_t *gray, int width
  * cv::groupRectangles with eps 0.2 keeps clusters of more than `min_neighbours` windows, then
  * boxes are clipped to the `width` x `height` image. With `min_neighbours` 0 every cluster comes
  * back, a single window included, averaged the same way (a detect call with 0 neighbours instead
- * returns the windows ungrouped, and groupRectangles would drop boxes inside others). Grouping one scan's windows at two
- * thresholds gives the faces and the weaker clusters of the same scan without scanning twice.
+ * returns the windows ungrouped, and groupRectangles would drop boxes inside others). Grouping
+ * one scan's windows at two thresholds gives the faces and the weaker clusters of the same scan
+ * without scanning twice.
  * `*out` is malloc'ed (cvs_free), `*count` may be 0 with `*out` NULL.
  */
 int cvs_group_detections(const cvs_detection *raw, int raw_count, int min_neighbours, int width, int height,
