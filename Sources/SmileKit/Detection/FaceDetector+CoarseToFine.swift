@@ -29,13 +29,16 @@ extension FaceDetector {
         case coarseToFine = "coarse-to-fine"
     }
 
+    /// Whether the frontal pass searches coarse to fine (asked for, and our scan engine to do it).
+    var searchesCoarseToFine: Bool { settings.pyramidSearch == .coarseToFine && cascade.scanEngine != .opencv }
+
     /// The frontal pass's raw windows (working-copy pixels, before grouping) as `pyramidSearch` finds them.
     ///
     /// With OpenCV's scan engine, or `.full`, these are the full pass's windows.
     func frontalRawWindows(in working: Image, parameters: HaarCascade.Parameters) throws -> [Detection] {
         var raw = parameters
         raw.minNeighbours = 0
-        guard settings.pyramidSearch == .coarseToFine, cascade.scanEngine != .opencv else {
+        guard searchesCoarseToFine else {
             return try cascade.detect(in: working, parameters: raw)
         }
         // Equalise once for both halves (the same as the pass's own equalising).
@@ -51,7 +54,7 @@ extension FaceDetector {
 
     /// The frontal pass's boxes (working-copy pixels) grouped at `minNeighbours`, searched as `pyramidSearch` says.
     func frontalDetections(in working: Image, parameters: HaarCascade.Parameters) throws -> [Detection] {
-        guard settings.pyramidSearch == .coarseToFine, cascade.scanEngine != .opencv else {
+        guard searchesCoarseToFine else {
             return try cascade.detect(in: working, parameters: parameters)
         }
         let raw = try frontalRawWindows(in: working, parameters: parameters)

@@ -132,9 +132,14 @@ struct BenchDetectCommand: ParsableCommand {
 enum BenchDetectSupport {
     /// Wall milliseconds `body` takes.
     static func milliseconds(_ body: () throws -> Void) rethrows -> Double {
+        try timed(body).milliseconds
+    }
+
+    /// What `body` returns, and the wall milliseconds it took.
+    static func timed<T>(_ body: () throws -> T) rethrows -> (value: T, milliseconds: Double) {
         let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        let value = try body()
+        return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
     }
 
     /// The median of `values` (mean of the middle two for an even count; 0 when empty).
