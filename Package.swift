@@ -1,9 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// OpenCV modules the shim uses; linking only these (not all ~60 that
-/// `pkg-config opencv4` names) keeps start-up fast.
-let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_videoio"]
+/// OpenCV modules the shim links; not all ~60 that `pkg-config opencv4` names, and not imgcodecs
+/// or videoio, which bring ~220 more libraries and slowed every start by ~250 ms: the shim loads
+/// them only when needed (Sources/CCVShim/lazy_opencv.hpp) and reads JPEG and PNG itself.
+let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_objdetect"]
+/// libjpeg(-turbo) and libpng, for JPEG and PNG (Sources/CCVShim/image_codecs.hpp).
+let codecLibraries = ["jpeg", "png16"]
 
 /// SmileKernels is compiled for Haswell (AVX2 + FMA) on x86-64 hosts; SmileNN only calls it after
 /// `smile_cpu_has_avx2_fma()` says the CPU has both. (`-target-cpu` needs a CPU name: x86-64-v3 is refused.)
@@ -32,7 +35,7 @@ let package = Package(
             name: "CCVShim",
             // -ffp-contract=off: the Haar scan must round like OpenCV's (no fused multiply-adds).
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2", "-ffp-contract=off"])],
-            linkerSettings: openCVModules.map { .linkedLibrary($0) }
+            linkerSettings: (openCVModules + codecLibraries).map { .linkedLibrary($0) }
         ),
         // OpenBLAS's cblas.h.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),

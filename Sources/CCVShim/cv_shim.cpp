@@ -6,13 +6,14 @@
 #include "exact_resize.hpp"
 #include "haar_integral.hpp"
 #include "haar_scan.hpp"
+#include "image_codecs.hpp"
+#include "lazy_opencv.hpp"
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // its constants only: the library loads lazily (lazy_opencv.hpp)
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
-#include <opencv2/videoio.hpp>
 
 #include <algorithm>
 #include <climits>
@@ -22,7 +23,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -212,6 +215,16 @@ int peek(const uint8_t *d, size_t n, int *w, int *h) {
     }
 }
 
+/// cv::imdecode (EXIF orientation applied); empty when OpenCV cannot read the data.
+cv::Mat decodeWithOpenCV(const uint8_t *d, size_t n, int gray) {
+    try {
+        cv::Mat buf(1, int(std::min<size_t>(n, size_t(INT32_MAX))), CV_8UC1, const_cast<uint8_t *>(d));
+        return smile::lazy::imdecode(buf, gray ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    } catch (const cv::Exception &) {
+        return cv::Mat();
+    }
+}
+
 /// Shared decode path for files and buffers; `name` prefixes every message.
 int decode(const uint8_t *d, size_t n, int gray, int64_t maxPixels, cvs_image *out, const std::string &name) {
     if (!out) return fail(CVS_E_INVALID, name + ": no output given");
@@ -238,12 +251,11 @@ int decode(const uint8_t *d, size_t n, int gray, int64_t maxPixels, cvs_image *o
             return fail(CVS_E_CORRUPT, name + ": truncated JPEG (no end-of-image marker)");
     }
     cv::Mat img;
-    try {
-        cv::Mat buf(1, int(std::min<size_t>(n, size_t(INT32_MAX))), CV_8UC1, const_cast<uint8_t *>(d));
-        img = cv::imdecode(buf, gray ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-    } catch (const cv::Exception &e) {
-        img.release();
-    }
+    // JPEG and PNG ourselves; other formats, and the rare JPEG or PNG libjpeg or libpng reject
+    // (OpenCV also reads motion-JPEG frames without Huffman tables), through OpenCV's imdecode.
+    if (format == Format::jpeg) smile::decodeJPEG(d, n, gray != 0, img);
+    else if (format == Format::png) smile::decodePNG(d, n, gray != 0, img);
+    if (img.empty()) img = decodeWithOpenCV(d, n, gray);
     if (img.empty()) {
         if (format == Format::unknown)
             return fail(CVS_E_UNSUPPORTED, name + ": not an image (unrecognised format)");
@@ -266,6 +278,16 @@ int decode(const uint8_t *d, size_t n, int gray, int64_t maxPixels, cvs_image *o
         img = c;
     }
     return exportImage(img, out, name);
+}
+
+/// Copies encoded bytes into a malloc'ed buffer for the caller.
+int handOutBytes(const std::vector<uint8_t> &bytes, uint8_t **out, size_t *size) {
+    auto *p = static_cast<uint8_t *>(std::malloc(bytes.size() ? bytes.size() : 1));
+    if (!p) return fail(CVS_E_INTERNAL, "encode: out of memory");
+    std::memcpy(p, bytes.data(), bytes.size());
+    *out = p;
+    *size = bytes.size();
+    return CVS_OK;
 }
 
 /// Crops with padding, by index mapping; `border` replicate or constant.
@@ -395,14 +417,26 @@ void scanAndGroup(const smile::HaarScanner &scanner, const cv::Mat &gray, double
 }
 
 struct cvs_cascade {
-    cv::CascadeClassifier classifier;
+    std::string path;
     /// Our faster scan of the same cascade; null when it cannot scan this cascade.
     std::unique_ptr<smile::HaarScanner> scanner;
     int engine = CVS_HAAR_OPENCV;
+
+    /// OpenCV's classifier of the cascade, read on first use when our scan reads the cascade
+    /// (then only OpenCV's engine and level weights need it; reading the XML twice cost every start).
+    cv::CascadeClassifier &classifier() {
+        std::call_once(classifierRead, [this] { opencv.load(path); });
+        if (opencv.empty()) throw std::runtime_error(path + ": OpenCV cannot read this cascade");
+        return opencv;
+    }
+
+private:
+    cv::CascadeClassifier opencv;
+    std::once_flag classifierRead;
 };
 
 struct cvs_video {
-    cv::VideoCapture capture;
+    smile::lazy::VideoCapture capture;
     std::string path;
     double fps = 0;
     int index = 0;
@@ -461,17 +495,38 @@ int cvs_encode(const uint8_t *pixels, int width, int height, int channels,
         return fail(CVS_E_INVALID, "encode: invalid image or output");
     if (format != CVS_FORMAT_JPEG && format != CVS_FORMAT_PNG) return fail(CVS_E_INVALID, "encode: unknown format");
     return guarded("encode", [&]() -> int {
+        std::vector<uint8_t> buf;
+        const cv::Mat image = wrap(pixels, width, height, channels);
+        bool ok = format == CVS_FORMAT_JPEG ? smile::encodeJPEG(image, quality, buf) : smile::encodePNG(image, buf);
+        if (!ok) return fail(CVS_E_INTERNAL, std::string("encode: ") + (format == CVS_FORMAT_JPEG ? "libjpeg" : "libpng") +
+                                                 " could not encode the image");
+        return handOutBytes(buf, out, out_size);
+    });
+}
+
+int cvs_decode_buffer_opencv(const uint8_t *data, size_t size, int gray, cvs_image *out) {
+    if (!data || !out) return fail(CVS_E_INVALID, "image data: null buffer");
+    *out = cvs_image{0, 0, 0, nullptr};
+    return guarded("image data", [&]() -> int {
+        cv::Mat img = decodeWithOpenCV(data, size, gray);
+        if (img.empty()) return fail(CVS_E_CORRUPT, "image data: OpenCV could not decode it");
+        return exportImage(img, out, "image data");
+    });
+}
+
+int cvs_encode_opencv(const uint8_t *pixels, int width, int height, int channels, int format, int quality,
+                      uint8_t **out, size_t *out_size) {
+    if (!validImage(pixels, width, height, channels) || !out || !out_size)
+        return fail(CVS_E_INVALID, "encode: invalid image or output");
+    if (format != CVS_FORMAT_JPEG && format != CVS_FORMAT_PNG) return fail(CVS_E_INVALID, "encode: unknown format");
+    return guarded("encode", [&]() -> int {
         std::vector<uchar> buf;
         std::vector<int> params;
         if (format == CVS_FORMAT_JPEG) params = {cv::IMWRITE_JPEG_QUALITY, std::min(std::max(quality, 0), 100)};
-        bool ok = cv::imencode(format == CVS_FORMAT_JPEG ? ".jpg" : ".png", wrap(pixels, width, height, channels), buf, params);
-        if (!ok) return fail(CVS_E_INTERNAL, "encode: OpenCV could not encode the image");
-        auto *p = static_cast<uint8_t *>(std::malloc(buf.size() ? buf.size() : 1));
-        if (!p) return fail(CVS_E_INTERNAL, "encode: out of memory");
-        std::memcpy(p, buf.data(), buf.size());
-        *out = p;
-        *out_size = buf.size();
-        return CVS_OK;
+        if (!smile::lazy::imencode(format == CVS_FORMAT_JPEG ? ".jpg" : ".png", wrap(pixels, width, height, channels),
+                                   buf, params))
+            return fail(CVS_E_INTERNAL, "encode: OpenCV could not encode the image");
+        return handOutBytes(buf, out, out_size);
     });
 }
 
@@ -601,20 +656,21 @@ int cvs_cascade_open(const char *path, cvs_cascade **out) {
         struct stat st;
         if (stat(path, &st) != 0) return fail(CVS_E_CASCADE, name + ": cascade file not found");
         if (S_ISDIR(st.st_mode)) return fail(CVS_E_CASCADE, name + ": is a directory, not a cascade file");
-        auto *c = new cvs_cascade();
-        bool ok = false;
-        try {
-            ok = c->classifier.load(name) && !c->classifier.empty();
-        } catch (const cv::Exception &) {
-            ok = false;
-        }
-        if (!ok) {
-            delete c;
-            return fail(CVS_E_CASCADE, name + ": not a valid OpenCV cascade file");
-        }
+        std::unique_ptr<cvs_cascade> c(new cvs_cascade());
+        c->path = name;
         c->scanner = smile::HaarScanner::load(name);
-        if (c->scanner) c->engine = CVS_HAAR_SMILE;
-        *out = c;
+        if (c->scanner) {
+            c->engine = CVS_HAAR_SMILE;
+        } else {
+            bool ok = false;
+            try {
+                ok = !c->classifier().empty();
+            } catch (const std::exception &) {
+                ok = false;
+            }
+            if (!ok) return fail(CVS_E_CASCADE, name + ": not a valid OpenCV cascade file");
+        }
+        *out = c.release();
         return CVS_OK;
     });
 }
@@ -663,14 +719,14 @@ static int detectIn(cvs_cascade *cascade, const uint8_t *gray, int width, int he
         std::vector<double> levelWeights;
         cv::Size minS(min_size, min_size), maxS(max_size, max_size);
         if (weights) {
-            cascade->classifier.detectMultiScale(img, boxes, levels, levelWeights, scale_factor, min_neighbours, 0, minS, maxS, true);
+            cascade->classifier().detectMultiScale(img, boxes, levels, levelWeights, scale_factor, min_neighbours, 0, minS, maxS, true);
         } else if (cascade->engine != CVS_HAAR_OPENCV) {
             scanAndGroup(*cascade->scanner, img, scale_factor, min_neighbours, minS, maxS, kernelOf(cascade->engine),
                          boxes, numbers, regions, sides, scanLevels);
         } else if (regions) {
             // OpenCV's raw windows (0 neighbours: no grouping), those inside a region, then grouped.
             std::vector<cv::Rect> raw;
-            cascade->classifier.detectMultiScale(img, raw, numbers, scale_factor, 0, 0, minS, maxS);
+            cascade->classifier().detectMultiScale(img, raw, numbers, scale_factor, 0, 0, minS, maxS);
             for (const cv::Rect &r : raw)
                 for (size_t i = 0; i < regions->size(); ++i)
                     if (((r & (*regions)[i]) == r) &&
@@ -680,7 +736,7 @@ static int detectIn(cvs_cascade *cascade, const uint8_t *gray, int width, int he
                     }
             groupAndClip(img.size(), min_neighbours, boxes, numbers);
         } else {
-            cascade->classifier.detectMultiScale(img, boxes, numbers, scale_factor, min_neighbours, 0, minS, maxS);
+            cascade->classifier().detectMultiScale(img, boxes, numbers, scale_factor, min_neighbours, 0, minS, maxS);
         }
         return handOut(boxes, numbers, levelWeights, out, count);
     });

@@ -44,6 +44,15 @@ public enum ImageCodec {
 
     /// Encodes an image to JPEG or PNG bytes.
     public static func encode(_ image: Image, as format: Format) throws -> [UInt8] {
+        try encode(image, as: format, with: cvs_encode)
+    }
+
+    /// A shim encoder: cvs_encode, or cvs_encode_opencv (the tests' reference).
+    typealias Encoder = (UnsafePointer<UInt8>?, Int32, Int32, Int32, Int32, Int32,
+                         UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<Int>?) -> Int32
+
+    /// Encodes `image` with `encoder`.
+    static func encode(_ image: Image, as format: Format, with encoder: Encoder) throws -> [UInt8] {
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
         let (code, quality): (Int32, Int32)
@@ -52,8 +61,8 @@ public enum ImageCodec {
         case .png: (code, quality) = (Int32(CVS_FORMAT_PNG), 0)
         }
         try image.pixels.withUnsafeBufferPointer { px in
-            try check(cvs_encode(px.baseAddress, Int32(image.width), Int32(image.height), Int32(image.channels),
-                                 code, quality, &out, &size))
+            try check(encoder(px.baseAddress, Int32(image.width), Int32(image.height), Int32(image.channels),
+                              code, quality, &out, &size))
         }
         defer { cvs_free(out) }
         guard let out else { return [] }

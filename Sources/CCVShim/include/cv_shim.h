@@ -89,6 +89,16 @@ enum { CVS_FORMAT_JPEG = 0, CVS_FORMAT_PNG = 1 };
 int cvs_encode(const uint8_t *pixels, int width, int height, int channels,
                int format, int quality, uint8_t **out, size_t *out_size);
 
+/**
+ * The references the codec tests compare with: OpenCV's own cv::imdecode (whatever the format)
+ * and cv::imencode, from libopencv_imgcodecs loaded on first use. cvs_decode_buffer and
+ * cvs_encode read and write JPEG and PNG through libjpeg and libpng themselves (loading
+ * libopencv_imgcodecs brings about 120 libraries and made every start slow).
+ */
+int cvs_decode_buffer_opencv(const uint8_t *data, size_t size, int gray, cvs_image *out);
+int cvs_encode_opencv(const uint8_t *pixels, int width, int height, int channels,
+                      int format, int quality, uint8_t **out, size_t *out_size);
+
 /* ---- Image operations (caller-provided destination buffers) ------------ */
 
 /** Converts between gray (1) and BGR (3); equal channel counts copy. */

@@ -20,14 +20,15 @@ public final class SmileModel {
         self.source = source
     }
 
-    /// Builds the network that `metadata` describes, with freshly initialised weights.
-    public static func makeNetwork(for metadata: ModelMetadata, seed: UInt64) -> Sequential {
+    /// Builds the network that `metadata` describes, with freshly initialised weights (VGG-19's
+    /// left zero without `randomWeights`, for weights loaded next).
+    public static func makeNetwork(for metadata: ModelMetadata, seed: UInt64, randomWeights: Bool = true) -> Sequential {
         let net = metadata.network
         switch metadata.architecture {
         case "benchmark-cnn":
             return BenchmarkCNN.make(inputChannels: net.inputChannels, inputHeight: net.inputHeight, inputWidth: net.inputWidth, seed: seed)
         default:
-            return VGG19.make(net, seed: seed)
+            return VGG19.make(net, seed: seed, randomWeights: randomWeights)
         }
     }
 
@@ -35,7 +36,7 @@ public final class SmileModel {
     public static func load(contentsOf url: URL) throws -> SmileModel {
         let file = try SafeTensors.read(contentsOf: url)
         let metadata = try ModelMetadata(stringPairs: file.metadata, source: url.path)
-        let network = makeNetwork(for: metadata, seed: 0)
+        let network = makeNetwork(for: metadata, seed: 0, randomWeights: false)
         let expected = network.namedTensors().map { (name: $0.name, shape: $0.tensor.shape) }
         try validateShapes(file.tensors, expected: expected, source: url.path)
         try network.load(file.tensors)
