@@ -106,7 +106,7 @@ final class PackedGemmTests: XCTestCase {
         XCTAssertEqual(WinogradConvolution.choice(inputChannels: 128, outputChannels: 256, batch: 1, height: 16, width: 16), .f4x4)
         XCTAssertEqual(WinogradConvolution.choice(inputChannels: 64, outputChannels: 128, batch: 32, height: 32, width: 32), .f2x2)
         XCTAssertEqual(WinogradConvolution.choice(inputChannels: 128, outputChannels: 128, batch: 32, height: 32, width: 32), .f2x2)
-        // Narrow layers (the shipped model's blocks 1-2): F(4x4) from 256 positions; 64 channels keep F(2x2).
+        // Narrow layers (16-32 input channels): F(4x4) from 256 positions; 64 channels keep F(2x2).
         XCTAssertEqual(WinogradConvolution.choice(inputChannels: 16, outputChannels: 16, batch: 1, height: 64, width: 64), .f4x4)
         XCTAssertEqual(WinogradConvolution.choice(inputChannels: 32, outputChannels: 64, batch: 1, height: 16, width: 16), .f4x4)
         XCTAssertEqual(WinogradConvolution.choice(inputChannels: 64, outputChannels: 64, batch: 1, height: 64, width: 64), .f2x2)

@@ -26,8 +26,8 @@ struct BenchNNCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("Width multipliers, comma-separated.", valueName: "list"))
-    var widths = "1,0.25"
+    @Option(help: ArgumentHelp("Width multipliers, comma-separated (0.125: the shipped model's).", valueName: "list"))
+    var widths = "1,0.125"
     @Option(help: ArgumentHelp("Input sizes HxW, comma-separated.", valueName: "list"))
     var sizes = "64x64,218x178"
     @Option(help: ArgumentHelp("Batch sizes, comma-separated.", valueName: "list"))

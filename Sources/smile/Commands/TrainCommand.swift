@@ -18,7 +18,7 @@ struct TrainCommand: ParsableCommand {
 
         Examples:
           smile train --recipe benchmark --data ../shared/data --out runs/benchmark
-          smile train --recipe vgg19 --width 0.25 --data ../shared/data --out runs/vgg19
+          smile train --recipe vgg19 --width 0.125 --data ../shared/data --out runs/vgg19
           smile train --recipe vgg19-transfer --base runs/vgg19/model.safetensors --data ../shared/data --out runs/transfer
         """
     )
@@ -38,8 +38,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for checkpoints, curves and the final model.", valueName: "dir"))
     var out: String
 
-    @Option(help: "VGG-19 width multiplier (1: 64-128-256-512-512 channels).")
-    var width: Double = 0.25
+    @Option(help: "VGG-19 width multiplier (1: 64-128-256-512-512 channels; the shipped model's 0.125: 8-16-32-64-64).")
+    var width: Double = 0.125
 
     @Option(help: ArgumentHelp("Input side in pixels (square crops).", valueName: "px"))
     var inputSize: Int = 64
