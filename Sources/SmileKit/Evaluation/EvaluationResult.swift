@@ -33,6 +33,9 @@ public struct EvaluationResult: Sendable {
     public var failures: [InputFailure]
     /// Mean seconds per photo for detection plus classification of its faces.
     public var secondsPerPhotoWithDetection: Double?
+    /// Photos labelled as a whole in which several faces were found: the largest one was scored,
+    /// which may not be the labelled person.
+    public var photosWithSeveralFaces = 0
 
     /// The three columns in display order.
     public var modes: [ModeEvaluation] { [withoutDetection, withDetectionFound, withDetectionAll] }
@@ -43,6 +46,11 @@ public struct EvaluationResult: Sendable {
             + "(excluded from \"\(withDetectionFound.name)\", counted as wrong in \"\(withDetectionAll.name)\")."]
         if let secondsPerPhotoWithDetection {
             lines.append(String(format: "Detection + classification: %.3f s per photo.", secondsPerPhotoWithDetection))
+        }
+        if photosWithSeveralFaces > 0 {
+            lines.append("\(photosWithSeveralFaces) photos labelled as a whole had several faces found, and the largest decided "
+                + "\"with detection\": if other people are in them, label each face instead (path,x,y,w,h,label, as the "
+                + "faces.csv of `smile dataset composite`).")
         }
         if galleryTotal > gallery.count {
             lines.append("Gallery shows \(gallery.count) of \(galleryTotal) misclassified or unfound faces.")

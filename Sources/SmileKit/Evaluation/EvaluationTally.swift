@@ -25,6 +25,8 @@ extension EvaluationJob {
         var unfound: [EvaluationReport.GalleryItem] = []
         var wholeErrors: [EvaluationReport.GalleryItem] = []
         var galleryTotal = 0
+        /// Photos with a photo-level label in which several faces were found (the largest decided).
+        var photosWithSeveralFaces = 0
 
         init(threshold: Double, galleryLimit: Int) {
             self.threshold = threshold
@@ -47,6 +49,7 @@ extension EvaluationJob {
                 for m in result.matches { assigned[boxed[m.truth]] = faces[m.detection] }
             }
             for i in examples.indices where examples[i].box == nil { assigned[i] = faces.first }
+            if faces.count > 1 && examples.contains(where: { $0.box == nil }) { photosWithSeveralFaces += 1 }
             for (example, face) in zip(examples, assigned) {
                 without.append(ScoredLabel(label: example.label, probability: whole))
                 if (whole >= threshold) != (example.label == 1) {
@@ -109,7 +112,8 @@ extension EvaluationJob {
                 withDetectionAll: mode(ModeName.withDetectionAll, all),
                 examples: without.count, photos: photos, notFound: notFound, detection: detection,
                 gallery: withErrors + unfound + wholeErrors, galleryTotal: galleryTotal,
-                failures: failures, secondsPerPhotoWithDetection: secondsPerPhoto)
+                failures: failures, secondsPerPhotoWithDetection: secondsPerPhoto,
+                photosWithSeveralFaces: photosWithSeveralFaces)
         }
     }
 }

@@ -10,7 +10,9 @@ struct EvalCommand: ParsableCommand {
         discussion: """
         Each photo is classified twice: WITHOUT detection (the whole photo resized to the \
         model's input, as the 2019 study did) and WITH detection (faces found first; for a \
-        photo-level label the largest face decides). Two "with detection" columns are shown: \
+        photo-level label the largest face decides, and photos where several faces were found \
+        are counted in a note: if they show other people, label each face instead). Two \
+        "with detection" columns are shown: \
         "faces found" leaves out photos (or labelled faces) where no face was found, and \
         "all; not found = wrong" counts each of them as an error. They are listed too.
 

@@ -59,6 +59,24 @@ final class EvaluationJobTests: XCTestCase {
         XCTAssertEqual(rows.filter { $0.split(separator: ",", omittingEmptySubsequences: false)[7] == "0" }.count, 2)
     }
 
+    func testPhotosLabelledAsAWholeWithSeveralFacesAreCountedAndNoted() throws {
+        try astronaut("set/1/astro.jpg")
+        // The astronaut twice, side by side: two faces in a photo with one label.
+        let single = try ImageCodec.decode(file: Fixtures.astronaut)
+        var pair = Image(width: 2 * single.width, height: single.height, channels: 3)
+        for y in 0..<single.height { for x in 0..<single.width { for c in 0..<3 {
+            pair[x, y, c] = single[x, y, c]
+            pair[x + single.width, y, c] = single[x, y, c]
+        } } }
+        try tmp.write("set/1/pair.png")
+        try Data(try ImageCodec.encode(pair, as: .png)).write(to: tmp.url.appendingPathComponent("set/1/pair.png"))
+        let result = try EvaluationJob(inputs: [tmp.path("set")], bootstrapReplicates: 20)
+            .run(pipeline: pipeline, console: Fixtures.Capture().console)
+        XCTAssertEqual(result.photos, 2)
+        XCTAssertEqual(result.photosWithSeveralFaces, 1, "the pair has two faces, the single astronaut one")
+        XCTAssertTrue(result.notes.contains { $0.hasPrefix("1 photos labelled as a whole had several faces") }, "\(result.notes)")
+    }
+
     func testPerFaceCSVMatchesBoxesAndCountsMissesAndFalseDetections() throws {
         try astronaut("photos/astro.jpg")
         let face = try XCTUnwrap(pipeline.detector.detect(in: ImageCodec.decode(file: Fixtures.astronaut)).first)
