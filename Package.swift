@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// OpenCV modules the shim links; not all ~60 that `pkg-config opencv4` names, and not imgcodecs
-/// or videoio, which bring ~220 more libraries and slowed every start by ~250 ms: the shim loads
+/// or videoio, which bring ~180 more libraries and slowed every start by ~250 ms: the shim loads
 /// them only when needed (Sources/CCVShim/lazy_opencv.hpp) and reads JPEG and PNG itself.
 let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_objdetect"]
 /// libjpeg(-turbo) and libpng, for JPEG and PNG (Sources/CCVShim/image_codecs.hpp).

@@ -2,8 +2,8 @@
 // giving the pixels OpenCV's imdecode gives (the same libraries with the same settings; a test
 // compares the two on every photo of the data).
 //
-// Why not cv::imdecode / cv::imencode: libopencv_imgcodecs brings about 120 more shared
-// libraries into the process (GDAL, GDCM, codecs of formats we never meet); loading them took
+// Why not cv::imdecode / cv::imencode: libopencv_imgcodecs brings over a hundred more shared
+// libraries into a process (GDAL, GDCM, codecs of formats we never meet); loading them took
 // about 140 ms of the tool's 300 ms start-up here, more than finding the faces in a typical
 // photo. Other formats still go to OpenCV, loaded only when one comes (lazy_opencv.hpp).
 #pragma once

@@ -1,8 +1,8 @@
 // lazy_opencv.hpp - OpenCV's image codecs and video reading, loaded when first needed.
 //
-// Why: libopencv_imgcodecs and libopencv_videoio bring about 220 more shared libraries into the
-// process (GDAL, GDCM, FFmpeg, GStreamer, ...). Linked, they made every start of the tool take
-// about 300 ms here, `smile --help` included. JPEG and PNG, nearly every photo, are read without
+// Why: libopencv_imgcodecs and libopencv_videoio bring about 180 more shared libraries into the
+// process (GDAL, GDCM, FFmpeg, GStreamer, ...: the tool loaded 266 with them linked, 82 without).
+// Linked, they made every start of the tool take about 300 ms here, `smile --help` included. JPEG and PNG, nearly every photo, are read without
 // them (image_codecs.hpp); these load on the first other image format and on the first video.
 //
 // How: dlopen the library OpenCV's headers name (libopencv_<module>.so.<major><minor>) and dlsym

@@ -1,7 +1,8 @@
 /*
- * cv_shim.h - a small plain-C API over OpenCV 4 (imgcodecs, imgproc,
- * objdetect, videoio). The only C++ in the project lives in this shim
- * (cv_shim.cpp, and haar_scan/haar_stage0 for our Haar scan).
+ * cv_shim.h - a small plain-C API over OpenCV 4 (imgproc, objdetect; imgcodecs
+ * and videoio loaded when first needed) and libjpeg / libpng. The only C++ in the
+ * project lives in this shim (cv_shim.cpp; haar_* for our Haar scan; image_codecs
+ * for JPEG and PNG; lazy_opencv for the late-loaded OpenCV modules).
  *
  * Conventions
  * - Every function returning `int` returns CVS_OK (0) on success or one of the
