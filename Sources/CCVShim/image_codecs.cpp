@@ -31,27 +31,6 @@ uint32_t read32(const uint8_t *p, bool bigEndian) {
     return bigEndian ? (read16(p, true) << 16 | read16(p + 2, true)) : (read16(p + 2, false) << 16 | read16(p, false));
 }
 
-/// The TIFF block of a JPEG's first APP1 "Exif" segment before its first scan; null when none.
-const uint8_t *jpegExifBlock(const uint8_t *d, size_t n, size_t &size) {
-    size_t i = 2;
-    while (i + 4 <= n && d[i] == 0xFF) {
-        const uint8_t marker = d[i + 1];
-        if (marker == 0xFF) {  // fill byte
-            ++i;
-            continue;
-        }
-        if (marker == 0xDA || marker == 0xD9) break;  // start of scan, end of image
-        const size_t length = size_t(d[i + 2]) << 8 | d[i + 3];
-        if (length < 2 || i + 2 + length > n) break;
-        if (marker == 0xE1 && length >= 8 && std::memcmp(d + i + 4, "Exif\0\0", 6) == 0) {
-            size = length - 8;
-            return d + i + 10;
-        }
-        i += 2 + length;
-    }
-    return nullptr;
-}
-
 // ---------------------------------------------------------------- JPEG
 
 /// libjpeg's error manager with a place to jump back to.
@@ -95,13 +74,24 @@ void cmykRow(const uint8_t *cmyk, int width, bool gray, uint8_t *out) {
     }
 }
 
-/// The body of decodeJPEG up to jpeg_destroy_decompress (`cinfo` zeroed, its errors trapped).
+/// The EXIF orientation of the first APP1 "Exif" segment libjpeg saved; 0 when none.
+int jpegOrientation(const jpeg_decompress_struct &cinfo) {
+    for (jpeg_saved_marker_ptr m = cinfo.marker_list; m; m = m->next)
+        if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 && std::memcmp(m->data, "Exif\0\0", 6) == 0)
+            return exifOrientation(m->data + 6, m->data_length - 6);
+    return 0;
+}
+
+/// The body of decodeJPEG up to jpeg_destroy_decompress (`cinfo` zeroed, its errors trapped); also
+/// the image's EXIF orientation.
 bool readJPEG(jpeg_decompress_struct &cinfo, JpegTrap &trap, const uint8_t *data, size_t size, bool gray,
-              cv::Mat &out) {
+              cv::Mat &out, int &orientation) {
     if (setjmp(trap.jump)) return false;
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
+    jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
     jpeg_read_header(&cinfo, TRUE);
+    orientation = jpegOrientation(cinfo);
     // Four components are CMYK or YCCK: libjpeg hands out CMYK, converted below.
     if (cinfo.num_components == 4) cinfo.out_color_space = JCS_CMYK;
     else cinfo.out_color_space = gray ? JCS_GRAYSCALE : JCS_EXT_BGR;
@@ -288,8 +278,9 @@ bool decodeJPEG(const uint8_t *data, size_t size, bool gray, cv::Mat &out) {
     trapJpegErrors(trap);
     cinfo.err = &trap.pub;
     bool ok = false;
+    int orientation = 0;
     try {
-        ok = readJPEG(cinfo, trap, data, size, gray, out);
+        ok = readJPEG(cinfo, trap, data, size, gray, out, orientation);
     } catch (...) {  // the Mat's allocation
         jpeg_destroy_decompress(&cinfo);
         throw;
@@ -299,8 +290,7 @@ bool decodeJPEG(const uint8_t *data, size_t size, bool gray, cv::Mat &out) {
         out.release();
         return false;
     }
-    size_t exifSize = 0;
-    if (const uint8_t *exif = jpegExifBlock(data, size, exifSize)) applyExifOrientation(exifOrientation(exif, exifSize), out);
+    applyExifOrientation(orientation, out);
     return true;
 }
 

@@ -3,25 +3,13 @@ import XCTest
 
 /// EXIF orientation is applied when decoding files and buffers.
 final class ExifOrientationTests: XCTestCase {
-    /// An APP1 Exif segment (big-endian TIFF) holding only Orientation = `value`.
-    private func exifSegment(orientation value: UInt16) -> [UInt8] {
-        var tiff: [UInt8] = [0x4D, 0x4D, 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08]  // "MM", 42, IFD at 8
-        tiff += [0x00, 0x01]                                                  // one entry
-        tiff += [0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01]              // Orientation, SHORT, count 1
-        tiff += [UInt8(value >> 8), UInt8(value & 0xFF), 0x00, 0x00]
-        tiff += [0x00, 0x00, 0x00, 0x00]                                      // no next IFD
-        let payload = Array("Exif".utf8) + [0, 0] + tiff
-        let length = payload.count + 2
-        return [0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + payload
-    }
-
     /// A 40x20 JPEG, left half black and right half white, tagged with `orientation`.
     private func taggedJPEG(orientation: UInt16) throws -> [UInt8] {
         var img = Image(width: 40, height: 20, channels: 3)
         for y in 0..<20 { for x in 20..<40 { for c in 0..<3 { img[x, y, c] = 255 } } }
         let jpeg = try ImageCodec.encode(img, as: .jpeg(quality: 95))
         XCTAssertEqual(Array(jpeg.prefix(2)), [0xFF, 0xD8])
-        return Array(jpeg.prefix(2)) + exifSegment(orientation: orientation) + Array(jpeg.dropFirst(2))
+        return Array(jpeg.prefix(2)) + TestSupport.exifSegment(orientation: orientation) + Array(jpeg.dropFirst(2))
     }
 
     func testOrientation6RotatesClockwise() throws {

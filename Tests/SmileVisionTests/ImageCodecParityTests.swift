@@ -111,15 +111,6 @@ final class ImageCodecParityTests: XCTestCase {
 
     // MARK: JPEG
 
-    /// An APP1 Exif segment (little-endian TIFF) holding only Orientation = `value`.
-    private func exifSegment(orientation value: UInt8) -> [UInt8] {
-        let tiff: [UInt8] = [0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01, 0x00,
-                             0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, value, 0x00, 0x00, 0x00,
-                             0x00, 0x00, 0x00, 0x00]
-        let payload = Array("Exif".utf8) + [0, 0] + tiff
-        return [0xFF, 0xE1, UInt8((payload.count + 2) >> 8), UInt8((payload.count + 2) & 0xFF)] + payload
-    }
-
     func testJPEGsDecodeAsOpenCVDecodesThem() throws {
         let astronaut = try [UInt8](Data(contentsOf: URL(fileURLWithPath: TestSupport.astronautPath)))
         try Self.assertSameAsOpenCV(astronaut, "samples/astronaut.jpg")
@@ -130,8 +121,8 @@ final class ImageCodecParityTests: XCTestCase {
         }
         // Odd sizes (partial blocks and chroma subsampling at the edges), and every EXIF orientation.
         let odd = try ImageCodec.encode(TestSupport.noise(width: 37, height: 23, channels: 3), as: .jpeg(quality: 90))
-        for orientation in UInt8(1)...8 {
-            let tagged = Array(odd.prefix(2)) + exifSegment(orientation: orientation) + Array(odd.dropFirst(2))
+        for orientation in UInt16(1)...8 {
+            let tagged = Array(odd.prefix(2)) + TestSupport.exifSegment(orientation: orientation, littleEndian: true) + Array(odd.dropFirst(2))
             try Self.assertSameAsOpenCV(tagged, "37x23 JPEG, EXIF orientation \(orientation)")
         }
     }

@@ -58,6 +58,20 @@ enum TestSupport {
         [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
     }
 
+    /// An APP1 Exif segment holding only Orientation = `value`, its TIFF block big-endian ("MM")
+    /// or little-endian ("II").
+    static func exifSegment(orientation value: UInt16, littleEndian: Bool = false) -> [UInt8] {
+        func u16(_ v: UInt16) -> [UInt8] { littleEndian ? [UInt8(v & 0xFF), UInt8(v >> 8)] : [UInt8(v >> 8), UInt8(v & 0xFF)] }
+        func u32(_ v: UInt32) -> [UInt8] { littleEndian ? u16(UInt16(v & 0xFFFF)) + u16(UInt16(v >> 16)) : u16(UInt16(v >> 16)) + u16(UInt16(v & 0xFFFF)) }
+        var tiff: [UInt8] = (littleEndian ? [0x49, 0x49] : [0x4D, 0x4D]) + u16(42) + u32(8)  // byte order, 42, IFD at 8
+        tiff += u16(1)                                                                          // one entry
+        tiff += u16(0x0112) + u16(3) + u32(1) + u16(value) + [0, 0]                             // Orientation, SHORT, count 1
+        tiff += u32(0)                                                                          // no next IFD
+        let payload = Array("Exif".utf8) + [0, 0] + tiff
+        let length = payload.count + 2
+        return [0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + payload
+    }
+
     /// A PNG chunk with its length and CRC.
     static func pngChunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let typeBytes = Array(type.utf8)
