@@ -23,12 +23,67 @@
 
 namespace smile {
 
+namespace {
+
+/// The FeatureShape of feature `f`, its corners laid out in `out`; -1 when it has none (weights
+/// not integers, sums that may reach 2^24, or other corner coefficients).
+int shapeOf(const HaarScanner::Feature &f, IntegralLayout layout, ShapeStump &out) {
+    double largest = 0;
+    for (int r = 0; r < f.count; ++r) {
+        if (f.weight[r] != std::nearbyint(f.weight[r])) return -1;
+        largest += std::fabs(f.weight[r]) * 255.0 * f.w[r] * f.h[r];
+    }
+    if (largest >= 16777216.0) return -1;
+    // Each distinct corner's net coefficient.
+    struct Corner { int x, y, coefficient; };
+    std::vector<Corner> corners;
+    auto add = [&](int x, int y, int coefficient) {
+        for (Corner &c : corners)
+            if (c.x == x && c.y == y) return void(c.coefficient += coefficient);
+        corners.push_back({x, y, coefficient});
+    };
+    for (int r = 0; r < f.count; ++r) {
+        const int w = int(f.weight[r]);
+        add(f.x[r], f.y[r], w);
+        add(f.x[r] + f.w[r], f.y[r], -w);
+        add(f.x[r], f.y[r] + f.h[r], -w);
+        add(f.x[r] + f.w[r], f.y[r] + f.h[r], w);
+    }
+    corners.erase(std::remove_if(corners.begin(), corners.end(), [](const Corner &c) { return c.coefficient == 0; }),
+                  corners.end());
+    // Fills the slots with the corners of the coefficients listed (each `n` times), in that order.
+    auto fill = [&](std::initializer_list<std::pair<int, int>> wanted) {
+        size_t total = 0;
+        int slot = 0;
+        for (auto [coefficient, n] : wanted) {
+            total += size_t(n);
+            int found = 0;
+            for (const Corner &c : corners)
+                if (c.coefficient == coefficient) {
+                    if (found++ < n) out.corner[slot++] = layout.offset(c.x, c.y);
+                }
+            if (found != n) return false;
+        }
+        return total == corners.size();
+    };
+    std::memset(&out, 0, sizeof out);
+    if (fill({{1, 2}, {-1, 2}, {2, 1}, {-2, 1}})) return kHalves;
+    if (fill({{1, 2}, {-1, 2}, {3, 2}, {-3, 2}})) return kThirds;
+    if (fill({{1, 4}, {-2, 4}, {4, 1}})) return kQuartersPlus;
+    if (fill({{-1, 4}, {2, 4}, {-4, 1}})) return kQuartersMinus;
+    return -1;
+}
+
+}  // namespace
+
 void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std::vector<HaarScanner::Stump> &stumps,
                    const std::vector<HaarScanner::Stage> &stages, IntegralLayout layout, bool reorder,
-                   std::vector<ScanStump> &outStumps, std::vector<ScanStage> &outStages) {
+                   std::vector<ScanStump> &outStumps, std::vector<ShapeStump> &outShapes,
+                   std::vector<ScanStage> &outStages) {
     outStumps.clear();
+    outShapes.clear();
     outStages.clear();
-    auto place = [&](const HaarScanner::Stump &stump) {
+    auto place = [&](const HaarScanner::Stump &stump, const ShapeStump &shape) {
         const HaarScanner::Feature &f = features[stump.feature];
         ScanStump s;
         std::memset(&s, 0, sizeof s);
@@ -43,10 +98,22 @@ void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std:
         s.left = stump.left;
         s.right = stump.right;
         outStumps.push_back(s);
+        ShapeStump corners = shape;
+        corners.threshold = stump.threshold;
+        corners.left = stump.left;
+        corners.right = stump.right;
+        outShapes.push_back(corners);
     };
-    auto isTwoRect = [&](const HaarScanner::Stump &stump) { return features[stump.feature].weight[2] == 0.0f; };
+    // Each stump's shape (-1: none; kShapeCount + 0/1: a plain two- or three-rectangle stump).
+    std::vector<int> kind(stumps.size());
+    std::vector<ShapeStump> shape(stumps.size());
+    for (size_t i = 0; i < stumps.size(); ++i) {
+        const HaarScanner::Feature &f = features[stumps[i].feature];
+        int k = shapeOf(f, layout, shape[i]);
+        kind[i] = k >= 0 ? k : f.weight[2] == 0.0f ? kShapeCount : kShapeCount + 1;
+    }
     for (const HaarScanner::Stage &stage : stages) {
-        ScanStage out{int(outStumps.size()), 0, stage.count, stage.threshold, 1.f, 0.f};
+        ScanStage out{int(outStumps.size()), 0, stage.count, {}, stage.threshold, 1.f, 0.f};
         if (reorder) {
             // Float sums of n terms err by at most (n - 1) * 2^-24 * sum of |terms| (Higham's
             // bound); the margin doubles it and widens by the threshold's own float rounding.
@@ -56,14 +123,16 @@ void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std:
             double margin = 2.0 * stage.count * std::ldexp(magnitude, -24) + std::ldexp(std::fabs(stage.threshold) + 1, -20);
             out.low = float(stage.threshold - margin);
             out.high = float(stage.threshold + margin);
-        }
-        if (reorder) {
-            for (int i = 0; i < stage.count; ++i)
-                if (isTwoRect(stumps[stage.first + i])) place(stumps[stage.first + i]), ++out.twoRect;
-            for (int i = 0; i < stage.count; ++i)
-                if (!isTwoRect(stumps[stage.first + i])) place(stumps[stage.first + i]);
+            // Shapes in FeatureShape order, then plain two-rectangle stumps, then three-rectangle ones.
+            for (int k = 0; k <= kShapeCount + 1; ++k)
+                for (int i = stage.first; i < stage.first + stage.count; ++i) {
+                    if (kind[size_t(i)] != k) continue;
+                    place(stumps[size_t(i)], shape[size_t(i)]);
+                    if (k < kShapeCount) ++out.shaped[k];
+                    if (k == kShapeCount) ++out.twoRect;
+                }
         } else {
-            for (int i = 0; i < stage.count; ++i) place(stumps[stage.first + i]);
+            for (int i = 0; i < stage.count; ++i) place(stumps[stage.first + i], ShapeStump{});
         }
         outStages.push_back(out);
     }
@@ -141,6 +210,32 @@ __attribute__((target("avx2"))) inline __m256i rectSum8(const int32_t *p, const 
     return _mm256_add_epi32(_mm256_sub_epi32(s, load8<Step>(p + o[2])), load8<Step>(p + o[3]));
 }
 
+/// A shaped stump's feature value for eight windows, before normalisation: the integer sum of
+/// its corners (see FeatureShape), converted to float (exactly: it stays below 2^24).
+template <int Step, int Shape>
+__attribute__((target("avx2"))) inline __m256 shapeSum8(const ShapeStump &s, const int32_t *p) {
+    // (Macros, not lambdas: a lambda would not inherit the AVX2 target.)
+#define corner(j) load8<Step>(p + s.corner[j])
+#define pairSum(a, b) _mm256_add_epi32(corner(a), corner(b))
+    __m256i v;
+    if (Shape == kHalves || Shape == kThirds) {
+        __m256i unit = _mm256_sub_epi32(pairSum(0, 1), pairSum(2, 3));
+        __m256i part = Shape == kHalves ? _mm256_sub_epi32(corner(4), corner(5)) : _mm256_sub_epi32(pairSum(4, 5), pairSum(6, 7));
+        __m256i weighted = _mm256_slli_epi32(part, 1);
+        if (Shape == kThirds) weighted = _mm256_add_epi32(weighted, part);
+        v = _mm256_add_epi32(unit, weighted);
+    } else {
+        __m256i unit = _mm256_add_epi32(pairSum(0, 1), pairSum(2, 3));
+        __m256i twice = _mm256_slli_epi32(_mm256_add_epi32(pairSum(4, 5), pairSum(6, 7)), 1);
+        __m256i four = _mm256_slli_epi32(corner(8), 2);
+        v = Shape == kQuartersPlus ? _mm256_add_epi32(_mm256_sub_epi32(unit, twice), four)
+                                   : _mm256_sub_epi32(_mm256_sub_epi32(twice, unit), four);
+    }
+#undef corner
+#undef pairSum
+    return _mm256_cvtepi32_ps(v);
+}
+
 /// Four int32 lanes read as unsigned, converted exactly to double.
 __attribute__((target("avx2"))) inline __m256d unsignedToDouble(__m128i v) {
     __m256d d = _mm256_cvtepi32_pd(v);
@@ -170,32 +265,7 @@ __attribute__((target("avx2"))) inline __m256 featureValue8(const ScanStump &s, 
     return _mm256_mul_ps(ret, factor);
 }
 
-/// Adds stump `s`'s leaf for eight windows to the two double accumulators.
-template <int Step, int Rects>
-__attribute__((target("avx2"))) inline void addLeaves8(const ScanStump &s, const int32_t *p, __m256 factor,
-                                                       __m256d &totalLo, __m256d &totalHi) {
-    const __m256 value = featureValue8<Step, Rects>(s, p, factor);  // (not inside the macro: its comma)
-    __m256 below = _mm256_cmp_ps(value, _mm256_set1_ps(s.threshold), _CMP_LT_OQ);
-    __m256 leaf = _mm256_blendv_ps(_mm256_set1_ps(s.right), _mm256_set1_ps(s.left), below);
-    totalLo = _mm256_add_pd(totalLo, _mm256_cvtps_pd(_mm256_castps256_ps128(leaf)));
-    totalHi = _mm256_add_pd(totalHi, _mm256_cvtps_pd(_mm256_extractf128_ps(leaf, 1)));
-}
-
-/// A bit per window that stage `k` rejects, adding leaves in double (OpenCV's arithmetic).
-template <int Step>
-__attribute__((target("avx2"))) int stageRejectsExact(const ScanCascade &c, int k, const int32_t *p, __m256 factor) {
-    const ScanStage &stage = c.stages[k];
-    const ScanStump *s = c.stumps + stage.first;
-    const ScanStump *twoEnd = s + stage.twoRect, *end = s + stage.count;
-    __m256d totalLo = _mm256_setzero_pd(), totalHi = _mm256_setzero_pd();
-    for (; s != twoEnd; ++s) addLeaves8<Step, 2>(*s, p, factor, totalLo, totalHi);
-    for (; s != end; ++s) addLeaves8<Step, 3>(*s, p, factor, totalLo, totalHi);
-    const __m256d threshold = _mm256_set1_pd(stage.threshold);
-    return _mm256_movemask_pd(_mm256_cmp_pd(totalLo, threshold, _CMP_LT_OQ)) |
-           (_mm256_movemask_pd(_mm256_cmp_pd(totalHi, threshold, _CMP_LT_OQ)) << 4);
-}
-
-/// Stump `s`'s leaf for eight windows.
+/// Plain stump `s`'s leaf for eight windows (`Rects` of its rectangles).
 template <int Step, int Rects>
 __attribute__((target("avx2"))) inline __m256 leaf8(const ScanStump &s, const int32_t *p, __m256 factor) {
     const __m256 value = featureValue8<Step, Rects>(s, p, factor);
@@ -203,44 +273,121 @@ __attribute__((target("avx2"))) inline __m256 leaf8(const ScanStump &s, const in
     return _mm256_blendv_ps(_mm256_set1_ps(s.right), _mm256_set1_ps(s.left), below);
 }
 
-/// A bit per window (of those in `relevant`) that stage `k` rejects: leaves added in float (two
-/// running sums), the double sum redone only when a relevant window's float sum falls within
-/// the stage's margin of its threshold (rare: sums usually land far from it).
+/// Shaped stump `s`'s leaf for eight windows (`Shape` a FeatureShape).
+template <int Step, int Shape>
+__attribute__((target("avx2"))) inline __m256 leaf8(const ShapeStump &s, const int32_t *p, __m256 factor) {
+    const __m256 value = _mm256_mul_ps(shapeSum8<Step, Shape>(s, p), factor);
+    __m256 below = _mm256_cmp_ps(value, _mm256_set1_ps(s.threshold), _CMP_LT_OQ);
+    return _mm256_blendv_ps(_mm256_set1_ps(s.right), _mm256_set1_ps(s.left), below);
+}
+
+/// Adds the leaves of `count` stumps from `s` (shaped, or plain of `Kind` rectangles) for eight
+/// windows to the two double accumulators.
+template <int Step, int Kind, class Stump>
+__attribute__((target("avx2"))) inline void addLeaves(const Stump *s, int count, const int32_t *p, __m256 factor,
+                                                      __m256d &totalLo, __m256d &totalHi) {
+    for (const Stump *end = s + count; s != end; ++s) {
+        const __m256 leaf = leaf8<Step, Kind>(*s, p, factor);
+        totalLo = _mm256_add_pd(totalLo, _mm256_cvtps_pd(_mm256_castps256_ps128(leaf)));
+        totalHi = _mm256_add_pd(totalHi, _mm256_cvtps_pd(_mm256_extractf128_ps(leaf, 1)));
+    }
+}
+
+/// Adds the leaves of `count` stumps from `s` (as addLeaves) to float accumulators for N blocks
+/// of eight windows (block n at p + 8 n Step): one block alternates two sums, several keep one each.
+template <int Step, int Kind, int N, class Stump>
+__attribute__((target("avx2"))) inline void sumLeaves(const Stump *s, int count, const int32_t *p,
+                                                      const __m256 *factor, __m256 *even, __m256 *odd) {
+    const Stump *end = s + count;
+    if (N == 1) {
+        for (; s + 1 < end; s += 2) {
+            even[0] = _mm256_add_ps(even[0], leaf8<Step, Kind>(s[0], p, factor[0]));
+            odd[0] = _mm256_add_ps(odd[0], leaf8<Step, Kind>(s[1], p, factor[0]));
+        }
+    }
+    for (; s != end; ++s)
+        for (int n = 0; n < N; ++n) even[n] = _mm256_add_ps(even[n], leaf8<Step, Kind>(*s, p + 8 * n * Step, factor[n]));
+}
+
+/// A bit per window that stage `k` rejects, adding leaves in double (OpenCV's arithmetic).
+template <int Step>
+__attribute__((target("avx2"))) int stageRejectsExact(const ScanCascade &c, int k, const int32_t *p, __m256 factor) {
+    const ScanStage &stage = c.stages[k];
+    __m256d totalLo = _mm256_setzero_pd(), totalHi = _mm256_setzero_pd();
+    const ShapeStump *shaped = c.shapes + stage.first;
+    addLeaves<Step, kHalves>(shaped, stage.shaped[kHalves], p, factor, totalLo, totalHi);
+    shaped += stage.shaped[kHalves];
+    addLeaves<Step, kThirds>(shaped, stage.shaped[kThirds], p, factor, totalLo, totalHi);
+    shaped += stage.shaped[kThirds];
+    addLeaves<Step, kQuartersPlus>(shaped, stage.shaped[kQuartersPlus], p, factor, totalLo, totalHi);
+    shaped += stage.shaped[kQuartersPlus];
+    addLeaves<Step, kQuartersMinus>(shaped, stage.shaped[kQuartersMinus], p, factor, totalLo, totalHi);
+    shaped += stage.shaped[kQuartersMinus];
+    const ScanStump *s = c.stumps + (shaped - c.shapes);
+    const int rest = stage.first + stage.count - int(s - c.stumps);
+    addLeaves<Step, 2>(s, stage.twoRect, p, factor, totalLo, totalHi);
+    addLeaves<Step, 3>(s + stage.twoRect, rest - stage.twoRect, p, factor, totalLo, totalHi);
+    const __m256d threshold = _mm256_set1_pd(stage.threshold);
+    return _mm256_movemask_pd(_mm256_cmp_pd(totalLo, threshold, _CMP_LT_OQ)) |
+           (_mm256_movemask_pd(_mm256_cmp_pd(totalHi, threshold, _CMP_LT_OQ)) << 4);
+}
+
+/// For N blocks of eight windows (block n at p + 8 n Step), a bit per window (of those in
+/// `relevant[n]`) that stage `k` rejects, in `rejected[n]`: leaves added in float, the double
+/// sum redone only for a block where a relevant window's float sum falls within the stage's
+/// margin of its threshold (rare: sums usually land far from it). Several blocks share each
+/// stump's offsets and constants, loaded once.
+template <int Step, int N>
+__attribute__((target("avx2"))) inline void stageRejectsN(const ScanCascade &c, int k, const int32_t *p,
+                                                          const __m256 *factor, const int *relevant, int *rejected) {
+    const ScanStage &stage = c.stages[k];
+    if (!(stage.low <= stage.high)) {
+        for (int n = 0; n < N; ++n) rejected[n] = stageRejectsExact<Step>(c, k, p + 8 * n * Step, factor[n]);
+        return;
+    }
+    __m256 even[N], odd[N];
+    for (int n = 0; n < N; ++n) even[n] = odd[n] = _mm256_setzero_ps();
+    const ShapeStump *shaped = c.shapes + stage.first;
+    sumLeaves<Step, kHalves, N>(shaped, stage.shaped[kHalves], p, factor, even, odd);
+    shaped += stage.shaped[kHalves];
+    sumLeaves<Step, kThirds, N>(shaped, stage.shaped[kThirds], p, factor, even, odd);
+    shaped += stage.shaped[kThirds];
+    sumLeaves<Step, kQuartersPlus, N>(shaped, stage.shaped[kQuartersPlus], p, factor, even, odd);
+    shaped += stage.shaped[kQuartersPlus];
+    sumLeaves<Step, kQuartersMinus, N>(shaped, stage.shaped[kQuartersMinus], p, factor, even, odd);
+    shaped += stage.shaped[kQuartersMinus];
+    const ScanStump *s = c.stumps + (shaped - c.shapes);
+    const int rest = stage.first + stage.count - int(s - c.stumps);
+    sumLeaves<Step, 2, N>(s, stage.twoRect, p, factor, even, odd);
+    sumLeaves<Step, 3, N>(s + stage.twoRect, rest - stage.twoRect, p, factor, even, odd);
+    for (int n = 0; n < N; ++n) {
+        const __m256 total = _mm256_add_ps(even[n], odd[n]);
+        const int below = _mm256_movemask_ps(_mm256_cmp_ps(total, _mm256_set1_ps(stage.low), _CMP_LT_OQ));
+        const int above = _mm256_movemask_ps(_mm256_cmp_ps(total, _mm256_set1_ps(stage.high), _CMP_GT_OQ));
+        rejected[n] = (~(below | above) & relevant[n]) != 0 ? stageRejectsExact<Step>(c, k, p + 8 * n * Step, factor[n])
+                                                            : below;
+    }
+}
+
+/// A bit per window of one block of eight (of those in `relevant`) that stage `k` rejects.
 template <int Step>
 __attribute__((target("avx2"))) inline int stageRejects(const ScanCascade &c, int k, const int32_t *p, __m256 factor,
                                                         int relevant) {
-    const ScanStage &stage = c.stages[k];
-    if (!(stage.low <= stage.high)) return stageRejectsExact<Step>(c, k, p, factor);
-    const ScanStump *s = c.stumps + stage.first;
-    const ScanStump *twoEnd = s + stage.twoRect, *end = s + stage.count;
-    __m256 even = _mm256_setzero_ps(), odd = _mm256_setzero_ps();
-    for (; s + 1 < twoEnd; s += 2) {
-        even = _mm256_add_ps(even, leaf8<Step, 2>(s[0], p, factor));
-        odd = _mm256_add_ps(odd, leaf8<Step, 2>(s[1], p, factor));
-    }
-    if (s != twoEnd) even = _mm256_add_ps(even, leaf8<Step, 2>(*s++, p, factor));
-    for (; s + 1 < end; s += 2) {
-        even = _mm256_add_ps(even, leaf8<Step, 3>(s[0], p, factor));
-        odd = _mm256_add_ps(odd, leaf8<Step, 3>(s[1], p, factor));
-    }
-    if (s != end) even = _mm256_add_ps(even, leaf8<Step, 3>(*s, p, factor));
-    const __m256 total = _mm256_add_ps(even, odd);
-    const int below = _mm256_movemask_ps(_mm256_cmp_ps(total, _mm256_set1_ps(stage.low), _CMP_LT_OQ));
-    const int above = _mm256_movemask_ps(_mm256_cmp_ps(total, _mm256_set1_ps(stage.high), _CMP_GT_OQ));
-    if ((~(below | above) & relevant) != 0) return stageRejectsExact<Step>(c, k, p, factor);
-    return below;
+    int rejected;
+    stageRejectsN<Step, 1>(c, k, p, &factor, &relevant, &rejected);
+    return rejected;
 }
 
 /// Windows left alive fewer than this in a block of eight go to the deep queue (or, without one,
 /// on one by one): vector work on mostly dead lanes costs more.
 constexpr int kMinVectorLanes = 2;
 
-/// Stages from 1 on for the windows of `alive` (a bit per window) in a block of eight.
+/// Stages from `k` on for the windows of `alive` (a bit per window) in a block of eight.
 template <int Step>
 __attribute__((target("avx2"))) void laterStages8(const ScanCascade &c, const int32_t *p, const float *norm, int alive,
-                                                  int8_t *verdict, DeepQueue *queue, int y, int x0, int pixelStep) {
+                                                  int8_t *verdict, DeepQueue *queue, int y, int x0, int pixelStep,
+                                                  int k = 1) {
     const __m256 factor = _mm256_loadu_ps(norm);
-    int k = 1;
     for (; k < c.stageCount && alive != 0 && __builtin_popcount(alive) >= kMinVectorLanes; ++k) {
         int rejected = stageRejects<Step>(c, k, p, factor, alive) & alive;
         for (int bits = rejected; bits != 0; bits &= bits - 1) verdict[__builtin_ctz(bits)] = int8_t(-k);
@@ -255,6 +402,32 @@ __attribute__((target("avx2"))) void laterStages8(const ScanCascade &c, const in
             verdict[j] = int8_t(stagesFrom(c, p + j * Step, norm[j], k));
         }
     }
+}
+
+/// Stages from 1 on for two neighbouring blocks of eight (`alive` bits each): together while
+/// both have enough windows alive, then each on its own.
+template <int Step>
+__attribute__((target("avx2"))) void laterStages16(const ScanCascade &c, const int32_t *p, const float *norm,
+                                                   int aliveA, int aliveB, int8_t *verdict, DeepQueue *queue, int y,
+                                                   int x0, int pixelStep) {
+    const __m256 factor[2] = {_mm256_loadu_ps(norm), _mm256_loadu_ps(norm + 8)};
+    int alive[2] = {aliveA, aliveB};
+    int k = 1;
+    for (; k < c.stageCount && __builtin_popcount(alive[0]) >= kMinVectorLanes &&
+           __builtin_popcount(alive[1]) >= kMinVectorLanes;
+         ++k) {
+        int rejected[2];
+        stageRejectsN<Step, 2>(c, k, p, factor, alive, rejected);
+        for (int n = 0; n < 2; ++n) {
+            rejected[n] &= alive[n];
+            for (int bits = rejected[n]; bits != 0; bits &= bits - 1) verdict[8 * n + __builtin_ctz(bits)] = int8_t(-k);
+            alive[n] &= ~rejected[n];
+        }
+    }
+    for (int n = 0; n < 2; ++n)
+        if (alive[n] != 0)
+            laterStages8<Step>(c, p + 8 * n * Step, norm + 8 * n, alive[n], verdict + 8 * n, queue, y,
+                               x0 + 8 * n * pixelStep, pixelStep, k);
 }
 
 /// Transposes eight rows of eight ints: out[d] holds element d of every row, row l in lane l.
@@ -276,37 +449,74 @@ __attribute__((target("avx2"))) inline void transpose8(__m256i r[8]) {
     }
 }
 
+/// Stage 0's normalisation factors for a block of eight windows, and a bit per window kept (not flat).
+template <int Step>
+__attribute__((target("avx2"))) inline __m256 blockNorm(const ScanCascade &c, const int32_t *p, const int32_t *q,
+                                                        int &kept) {
+    __m256i windowSum = rectSum8<Step>(p, c.nofs);
+    __m256i windowSquares = rectSum8<Step>(q, c.nofs);
+    int keptLo, keptHi;
+    __m128 lo = norm4(_mm256_castsi256_si128(windowSum), _mm256_castsi256_si128(windowSquares), c.area, keptLo);
+    __m128 hi = norm4(_mm256_extracti128_si256(windowSum, 1), _mm256_extracti128_si256(windowSquares, 1), c.area, keptHi);
+    kept = keptLo | (keptHi << 4);
+    return _mm256_set_m128(hi, lo);
+}
+
+/// Verdicts after stage 0 for `n` windows (up to eight), OpenCV's skip rule applied: it does not
+/// look at the window after one that stage 0 rejected (`skipNext` carries that across blocks).
+/// Returns a bit per window alive.
+inline int stageZeroVerdicts(int kept, int rejected, int n, int8_t *verdict, bool &skipNext) {
+    int alive = 0;
+    for (int j = 0; j < n; ++j) {
+        if (skipNext) {
+            verdict[j] = kSkipped;
+            skipNext = false;
+        } else if ((kept >> j & 1) == 0) {
+            verdict[j] = kFlat;
+        } else if (rejected >> j & 1) {
+            verdict[j] = kRejectedAtStage0;
+            skipNext = true;
+        } else {
+            verdict[j] = kFound;
+            alive |= 1 << j;
+        }
+    }
+    return alive;
+}
+
 template <int Step>
 __attribute__((target("avx2"))) void rowAvx2(const ScanCascade &c, const int32_t *sum, const int32_t *squares,
                                              int count, int8_t *verdict, float *norm, DeepQueue *queue, int y,
                                              int pixelStep, int x0) {
-    // Stage 0 and the normalisation for every window.
-    for (int i = 0; i < count; i += 8) {
+    // Two blocks of eight at a time, while their integral values are still in the L1 cache: stage 0
+    // and the normalisation, OpenCV's skip rule, then the later stages for the windows alive.
+    bool skipNext = false;
+    int i = 0;
+    for (; i + 8 < count; i += 16) {
         const int32_t *p = sum + i * Step;
-        __m256i windowSum = rectSum8<Step>(p, c.nofs);
-        __m256i windowSquares = rectSum8<Step>(squares + i * Step, c.nofs);
-        int keptLo, keptHi;
-        __m128 lo = norm4(_mm256_castsi256_si128(windowSum), _mm256_castsi256_si128(windowSquares), c.area, keptLo);
-        __m128 hi =
-            norm4(_mm256_extracti128_si256(windowSum, 1), _mm256_extracti128_si256(windowSquares, 1), c.area, keptHi);
-        __m256 factor = _mm256_set_m128(hi, lo);
-        _mm256_storeu_ps(norm + i, factor);
-        int kept = keptLo | (keptHi << 4);
-        int rejected = stageRejects<Step>(c, 0, p, factor, kept);
-        for (int j = 0; j < 8; ++j)
-            verdict[i + j] = (kept >> j & 1) == 0 ? kFlat : (rejected >> j & 1) ? kRejectedAtStage0 : kFound;
+        int kept[2], rejected[2];
+        const __m256 factor[2] = {blockNorm<Step>(c, p, squares + i * Step, kept[0]),
+                                  blockNorm<Step>(c, p + 8 * Step, squares + (i + 8) * Step, kept[1])};
+        _mm256_storeu_ps(norm + i, factor[0]);
+        _mm256_storeu_ps(norm + i + 8, factor[1]);
+        stageRejectsN<Step, 2>(c, 0, p, factor, kept, rejected);
+        const int aliveA = stageZeroVerdicts(kept[0], rejected[0], 8, verdict + i, skipNext);
+        const int aliveB = stageZeroVerdicts(kept[1], rejected[1], std::min(8, count - i - 8), verdict + i + 8, skipNext);
+        if (aliveA != 0 && aliveB != 0)
+            laterStages16<Step>(c, p, norm + i, aliveA, aliveB, verdict + i, queue, y, x0 + i * pixelStep, pixelStep);
+        else if (aliveA != 0)
+            laterStages8<Step>(c, p, norm + i, aliveA, verdict + i, queue, y, x0 + i * pixelStep, pixelStep);
+        else if (aliveB != 0)
+            laterStages8<Step>(c, p + 8 * Step, norm + i + 8, aliveB, verdict + i + 8, queue, y,
+                               x0 + (i + 8) * pixelStep, pixelStep);
     }
-    // OpenCV does not look at the window after one that stage 0 rejected.
-    for (int i = 0; i < count; ++i)
-        if (verdict[i] == kRejectedAtStage0 && i + 1 < count) verdict[++i] = kSkipped;
-    // The later stages for the windows still alive.
-    for (int i = 0; i < count; i += 8) {
-        int alive = 0;
-        for (int j = 0; j < 8 && i + j < count; ++j)
-            if (verdict[i + j] == kFound) alive |= 1 << j;
-        if (alive != 0)
-            laterStages8<Step>(c, sum + i * Step, norm + i, alive, verdict + i, queue, y, x0 + i * pixelStep,
-                               pixelStep);
+    if (i < count) {
+        const int32_t *p = sum + i * Step;
+        int kept;
+        const __m256 factor = blockNorm<Step>(c, p, squares + i * Step, kept);
+        _mm256_storeu_ps(norm + i, factor);
+        const int alive = stageZeroVerdicts(kept, stageRejects<Step>(c, 0, p, factor, kept), count - i, verdict + i, skipNext);
+        if (alive != 0) laterStages8<Step>(c, p, norm + i, alive, verdict + i, queue, y, x0 + i * pixelStep, pixelStep);
     }
 }
 

@@ -32,13 +32,36 @@ struct ScanStump {
     float threshold, left, right;
 };
 
-/// A stage: stumps [first, first + count), the first `twoRect` of them two-rectangle ones.
+/// The feature shapes of OpenCV's frontal-face cascades as integer sums of integral-image corners.
+///
+/// A feature whose weights are integers (-1 and 2 or 3 in these cascades) has a value that is an
+/// exact integer while its weighted rectangle sums stay below 2^24 (a 24x24 window's do): the sum
+/// of each corner's value times its net coefficient, shared corners counted once. OpenCV's float
+/// arithmetic reaches the same integer exactly, so adding corners in int32 (wrapping, like the
+/// integral image) and converting once gives its very value, with fewer loads and no float
+/// products. Corner slots of a ShapeStump, by shape:
+/// - halves   (-1, 2):    (c0 + c1 - c2 - c3) + 2 (c4 - c5)                 (6 corners)
+/// - thirds   (-1, 3):    (c0 + c1 - c2 - c3) + 3 (c4 + c5 - c6 - c7)       (8 corners)
+/// - quarters (-1, 2, 2): +-[(c0 + c1 + c2 + c3) - 2 (c4 + c5 + c6 + c7) + 4 c8]  (9 corners)
+enum FeatureShape { kHalves, kThirds, kQuartersPlus, kQuartersMinus, kShapeCount };
+
+/// A stump of one of the FeatureShapes: its corners as offsets (slots as the shape says).
+struct ShapeStump {
+    int corner[9];
+    float threshold, left, right;
+};
+
+/// A stage: stumps [first, first + count). When the cascade's leaf sums are order-free, the
+/// stumps of each FeatureShape come first, `shaped[k]` of shape k in FeatureShape order (their
+/// corners in ShapeStump entries of the same indices), then the others, `twoRect` two-rectangle
+/// ones before three-rectangle ones.
 /// With an order-free (exact) sum of leaves, the vector kernel adds leaves in float and trusts
 /// the float sum where it lies outside [low, high], a margin about the threshold wider than the
 /// float rounding error can be; otherwise (or when `low` > `high`: no margin known) it adds in
 /// double like OpenCV.
 struct ScanStage {
     int first, twoRect, count;
+    int shaped[kShapeCount];
     float threshold;
     float low, high;
 };
@@ -46,6 +69,8 @@ struct ScanStage {
 /// A cascade ready to evaluate on integral images of one stride.
 struct ScanCascade {
     const ScanStump *stumps;
+    /// Corner forms of the shaped stumps (same indices as `stumps`).
+    const ShapeStump *shapes;
     const ScanStage *stages;
     int stageCount;
     /// Corners of the normalisation rectangle (the window less a one-pixel border) and its area.
@@ -73,11 +98,12 @@ struct IntegralLayout {
 };
 
 /// The stumps and stages of a cascade laid out for integral images stored as `layout` says.
-/// Within a stage, two-rectangle stumps go first when `reorder` (allowed when a stage's sum of
-/// leaves is exact in double whatever the order: see HaarScanner::load).
+/// When `reorder` (allowed when a stage's sum of leaves is exact in double whatever the order: see
+/// HaarScanner::load), a stage's shaped stumps go first, then its two-rectangle ones.
 void layOutCascade(const std::vector<HaarScanner::Feature> &features, const std::vector<HaarScanner::Stump> &stumps,
                    const std::vector<HaarScanner::Stage> &stages, IntegralLayout layout, bool reorder,
-                   std::vector<ScanStump> &outStumps, std::vector<ScanStage> &outStages);
+                   std::vector<ScanStump> &outStumps, std::vector<ShapeStump> &outShapes,
+                   std::vector<ScanStage> &outStages);
 
 /// Windows left nearly alone in their block of eight by the vector kernel: their integral
 /// patches are copied lane by lane, eight windows at a time, and the rest of the cascade runs on

@@ -118,6 +118,7 @@ struct Scratch {
     std::vector<int32_t> sum, squares;
     /// The cascade laid out for the plain and the split integral images and for copied patches.
     std::vector<ScanStump> stumps, splitStumps, patchStumps;
+    std::vector<ShapeStump> shapes, splitShapes, patchShapes;
     std::vector<ScanStage> stages, splitStages, patchStages;
     /// Windows found in a level, per band of rows (one band unless several threads scan).
     std::vector<std::vector<cv::Point>> bands;
@@ -290,20 +291,22 @@ void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize
     }
     if (s.pixels.size() < size_t(first.width) * first.height) s.pixels.resize(size_t(first.width) * first.height);
     if (s.featureStride != stride || s.featureOwner != id_) {
-        layOutCascade(features_, stumps_, stages_, {IntegralLayout::plain, stride}, reorderable_, s.stumps, s.stages);
+        layOutCascade(features_, stumps_, stages_, {IntegralLayout::plain, stride}, reorderable_, s.stumps, s.shapes,
+                      s.stages);
         layOutCascade(features_, stumps_, stages_, {IntegralLayout::split, half}, reorderable_, s.splitStumps,
-                      s.splitStages);
+                      s.splitShapes, s.splitStages);
         layOutCascade(features_, stumps_, stages_, {IntegralLayout::patch, 0}, reorderable_, s.patchStumps,
-                      s.patchStages);
+                      s.patchShapes, s.patchStages);
         s.featureStride = stride;
         s.featureOwner = id_;
     }
 
     const cv::Rect normRect(1, 1, window_.width - 2, window_.height - 2);
     auto cascadeFor = [&](IntegralLayout layout, const std::vector<ScanStump> &stumps,
-                          const std::vector<ScanStage> &stages) {
+                          const std::vector<ShapeStump> &shapes, const std::vector<ScanStage> &stages) {
         ScanCascade c;
         c.stumps = stumps.data();
+        c.shapes = shapes.data();
         c.stages = stages.data();
         c.stageCount = int(stages.size());
         c.area = double(normRect.area());
@@ -313,9 +316,9 @@ void HaarScanner::scan(const cv::Mat &gray, double scaleFactor, cv::Size minSize
         c.nofs[3] = layout.offset(normRect.x + normRect.width, normRect.y + normRect.height);
         return c;
     };
-    const ScanCascade plain = cascadeFor({IntegralLayout::plain, stride}, s.stumps, s.stages);
-    const ScanCascade split = cascadeFor({IntegralLayout::split, half}, s.splitStumps, s.splitStages);
-    const ScanCascade patch = cascadeFor({IntegralLayout::patch, 0}, s.patchStumps, s.patchStages);
+    const ScanCascade plain = cascadeFor({IntegralLayout::plain, stride}, s.stumps, s.shapes, s.stages);
+    const ScanCascade split = cascadeFor({IntegralLayout::split, half}, s.splitStumps, s.splitShapes, s.splitStages);
+    const ScanCascade patch = cascadeFor({IntegralLayout::patch, 0}, s.patchStumps, s.patchShapes, s.patchStages);
     // Windows wider than a patch row cannot be queued (not the case for OpenCV's face cascades).
     const bool useQueue = vectorised && window_.width + 1 <= IntegralLayout::kPatchColumns;
 
