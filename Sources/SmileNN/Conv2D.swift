@@ -35,6 +35,7 @@ public final class Conv2D: Layer {
     private lazy var winograd2 = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, tile: .f2x2)
     private lazy var winograd4 = WinogradConvolution(inputChannels: inputChannels, outputChannels: outputChannels, tile: .f4x4)
     private lazy var packedWeights = PackedConvolutionWeights()
+    private lazy var direct = DirectConvolution(inputChannels: inputChannels, outputChannels: outputChannels)
 
     /// A convolution with He-normal weights (std `sqrt(2 / (in * k * k))`) and zero bias.
     public init(
@@ -77,11 +78,31 @@ public final class Conv2D: Layer {
         (height + 2 * padding - kernelSize + 1, width + 2 * padding - kernelSize + 1)
     }
 
+    /// Whether an inference forward pass on `[batch, inputChannels, height, width]` runs the direct convolution.
+    public func usesDirect(batch: Int, height: Int, width: Int) -> Bool {
+        guard kernelSize == 3 && padding == 1 && DirectConvolution.applies(outputs: outputChannels, width: width) else {
+            return false
+        }
+        switch algorithm {
+        case .direct: return true
+        case .auto: return Conv2D.prefersDirect(inputChannels: inputChannels, outputChannels: outputChannels)
+        case .im2col, .packed, .winograd, .winograd4x4: return false
+        }
+    }
+
+    /// Whether the direct convolution beats im2col and Winograd for a layer with these channels.
+    static func prefersDirect(inputChannels: Int, outputChannels: Int) -> Bool {
+        inputChannels <= 16
+    }
+
     /// The Winograd variant an inference forward pass on `[batch, inputChannels, height, width]` runs, or nil for im2col.
     public func winogradTile(batch: Int, height: Int, width: Int) -> WinogradTile? {
         guard kernelSize == 3 && padding == 1 else { return nil }
         switch algorithm {
         case .im2col, .packed: return nil
+        case .direct:
+            return WinogradConvolution.choice(
+                inputChannels: inputChannels, outputChannels: outputChannels, batch: batch, height: height, width: width)
         case .winograd: return .f2x2
         case .winograd4x4: return .f4x4
         case .auto:
@@ -102,7 +123,7 @@ public final class Conv2D: Layer {
         switch algorithm {
         case .packed: return true
         case .im2col, .winograd, .winograd4x4: return false
-        case .auto:
+        case .auto, .direct:
             let (oh, ow) = outputSize(height: height, width: width)
             let columns = groupSize(plane: oh * ow, batch: batch) * oh * ow
             return Conv2D.prefersPackedGemm(columns: columns)
@@ -132,6 +153,11 @@ public final class Conv2D: Layer {
         let n = input.shape[0], h = input.shape[2], w = input.shape[3]
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "\(name): input \(h)x\(w) too small")
+        if !training && usesDirect(batch: n, height: h, width: w) {
+            direct.forward(input, weight: weight, bias: bias, fusedReLU: fusedReLU, into: &output)
+            cachedInput = nil
+            return output
+        }
         if !training, let tile = winogradTile(batch: n, height: h, width: w) {
             (tile == .f2x2 ? winograd2 : winograd4).forward(input, weight: weight, bias: bias, fusedReLU: fusedReLU, into: &output)
             cachedInput = nil

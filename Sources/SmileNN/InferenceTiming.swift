@@ -21,7 +21,7 @@ public struct LayerTiming: Sendable {
     public var name: String
     /// Output shape for the timed input.
     public var outputShape: [Int]
-    /// "wino2x2", "wino4x4", "im2col", "packed" (im2col on the packed-weight kernel), or "" for layers that are not convolutions.
+    /// "direct", "wino2x2", "wino4x4", "im2col", "packed" (im2col on the packed-weight kernel), or "" for layers that are not convolutions.
     public var path: String
     /// Multiply-adds times two of the layer as a direct convolution / matrix product (0 for cheap layers).
     public var flops: Double
@@ -85,10 +85,14 @@ public enum InferenceTiming {
             var path = "", flops = 0.0
             if let conv = layer as? Conv2D {
                 let x = inputs[i], y = shapes[i]
-                switch conv.winogradTile(batch: x[0], height: x[2], width: x[3]) {
-                case .f2x2?: path = "wino2x2"
-                case .f4x4?: path = "wino4x4"
-                case nil: path = conv.usesPackedGemm(batch: x[0], height: x[2], width: x[3]) ? "packed" : "im2col"
+                if conv.usesDirect(batch: x[0], height: x[2], width: x[3]) {
+                    path = "direct"
+                } else {
+                    switch conv.winogradTile(batch: x[0], height: x[2], width: x[3]) {
+                    case .f2x2?: path = "wino2x2"
+                    case .f4x4?: path = "wino4x4"
+                    case nil: path = conv.usesPackedGemm(batch: x[0], height: x[2], width: x[3]) ? "packed" : "im2col"
+                    }
                 }
                 flops = 2 * Double(y.reduce(1, *)) * Double(conv.inputChannels * conv.kernelSize * conv.kernelSize)
             } else if let dense = layer as? Dense {

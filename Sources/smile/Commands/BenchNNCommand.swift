@@ -15,7 +15,9 @@ struct BenchNNCommand: ParsableCommand {
         pools, like Keras VGG19(include_top=False)); "net" adds the head. GFLOP/s counts the direct \
         convolution's 2 x multiply-adds, so Winograd can exceed the machine's GEMM speed. Inference uses \
         the folded plan (batch-norm folded, ReLU fused, dropout removed). --conv packed multiplies im2col \
-        by weights packed once for SmileKernels' AVX2/FMA kernel (auto picks it below 128 GEMM columns). Width 1 uses 3 input channels, \
+        by weights packed once for SmileKernels' AVX2/FMA kernel (auto picks it below 128 GEMM columns); \
+        --conv direct computes 3x3 convolutions directly wherever it can (auto does for up to 16 input \
+        channels). Width 1 uses 3 input channels, \
         other widths 1 (like the shipped model) unless --channels is given.
 
         Examples:
@@ -34,7 +36,7 @@ struct BenchNNCommand: ParsableCommand {
     var batches = "1,32"
     @Option(help: ArgumentHelp("OpenBLAS thread counts, comma-separated.", valueName: "list"))
     var threads = "1"
-    @Option(help: ArgumentHelp("Convolution algorithms: auto, im2col, winograd, winograd4, packed (comma-separated).", valueName: "list"))
+    @Option(help: ArgumentHelp("Convolution algorithms: auto, im2col, winograd, winograd4, packed, direct (comma-separated).", valueName: "list"))
     var conv = "auto"
     @Option(help: ArgumentHelp("What to time: base (conv base only), net (whole network); comma-separated.", valueName: "list"))
     var parts = "net"
