@@ -4,14 +4,17 @@
 // roundings, no fused multiply-adds: the shim is built with -ffp-contract=off),
 // so both give OpenCV's verdicts bit for bit.
 //
-// The AVX2 kernel works in three passes over a row: stage 0 (and each
-// window's variance normalisation) for every window, eight at a time from
-// contiguous loads; OpenCV's skip rule; then the later stages for the windows
-// still alive, eight neighbours at a time while at least two of them live. A
-// window left alone goes to the DeepQueue, which copies the integral patches of
-// eight such windows lane by lane and runs the rest of the cascade on them at
-// full width (measured on a 640x360 video frame: about a quarter less time than
-// finishing lone windows one by one).
+// The AVX2 kernel walks a row two blocks of eight neighbouring windows at a
+// time: stage 0 (and each window's variance normalisation) from contiguous
+// loads, OpenCV's skip rule, then the later stages for the windows still alive
+// while the blocks' integral values are in the L1 cache, both blocks together
+// (each stump's offsets and constants loaded once) while each has at least two
+// windows alive, then each on its own. A window left alone goes to the
+// DeepQueue, which copies the integral patches of eight such windows lane by
+// lane and runs the rest of the cascade on them at full width (measured on a
+// 640x360 video frame: about a quarter less time than finishing lone windows
+// one by one). Features of the frontal cascades' shapes are integer sums of
+// their distinct corners (see FeatureShape).
 
 #include "haar_kernels.hpp"
 
