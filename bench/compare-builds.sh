@@ -49,6 +49,7 @@ photos)
         done
     done | awk -F'|' '
         { split($1, w, " "); which = w[1]; name = $2; gsub(/ /, "", name)
+          if (!(name in seen)) order[++count] = name
           mp[name] = $3 + 0; n[which, name]++; t[which, name, n[which, name]] = $9 + 0; seen[name] = 1 }
         function median(which, name,   k, i, j, v, m) {
             k = n[which, name]; for (i = 1; i <= k; i++) v[i] = t[which, name, i]
@@ -59,7 +60,8 @@ photos)
             return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
         END {
             printf "| photo | MP | old ms | new ms | new / old |\n|---|---|---|---|---|\n"
-            for (name in seen) {
+            for (i = 1; i <= count; i++) {
+                name = order[i]
                 if (!n["old", name] || !n["new", name]) { printf "| %s | - | - | - | not timed by both |\n", name; continue }
                 a = median("old", name); b = median("new", name)
                 printf "| %s | %.2f | %.1f | %.1f | %.2f |\n", name, mp[name], a, b, b / a
