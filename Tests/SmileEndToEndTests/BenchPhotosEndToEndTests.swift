@@ -21,4 +21,15 @@ final class BenchPhotosEndToEndTests: XCTestCase {
         XCTAssertTrue(result.out.contains("against the full search"), result.out)
         XCTAssertTrue(result.err.contains("b.jpg"), "the bad photo is named: \(result.err)")
     }
+
+    /// `--clock cpu` times process CPU time and says so; another clock is refused.
+    func testCPUClockIsNamedAndOtherClocksRefused() throws {
+        let result = try EndToEnd.run(["bench", "photos", EndToEnd.astronaut, "--repeats", "1", "--warmup", "0", "--clock", "cpu"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.out.contains("median ms of process CPU time"), result.out)
+        XCTAssertTrue(result.out.contains("photos of up to 1 MP: 1;"), result.out)
+        let refused = try EndToEnd.run(["bench", "photos", EndToEnd.astronaut, "--clock", "sundial"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.err.contains("--clock must be wall or cpu"), refused.err)
+    }
 }

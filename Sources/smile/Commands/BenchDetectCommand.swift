@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SmileKit
+import SmileNN
 import SmileVision
 #if canImport(Glibc)
 import Glibc
@@ -135,11 +136,11 @@ enum BenchDetectSupport {
         try timed(body).milliseconds
     }
 
-    /// What `body` returns, and the wall milliseconds it took.
+    /// What `body` returns, and the milliseconds it took on `InferenceTiming.clock` (wall unless set to cpu).
     static func timed<T>(_ body: () throws -> T) rethrows -> (value: T, milliseconds: Double) {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = InferenceTiming.nowMilliseconds()
         let value = try body()
-        return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        return (value, InferenceTiming.nowMilliseconds() - start)
     }
 
     /// The median of `values` (mean of the middle two for an even count; 0 when empty).

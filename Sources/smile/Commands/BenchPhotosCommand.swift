@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SmileKit
+import SmileNN
 import SmileVision
 
 /// `smile bench photos`: what `annotate` spends on each photo, stage by stage.
@@ -16,7 +17,10 @@ struct BenchPhotosCommand: ParsableCommand {
         faces, then a summary of the photos of up to 1 megapixel. With --compare-full the full \
         pyramid search is timed too on each photo, alternating with the photo default \
         (coarse-to-fine), with the ratio of the two and the faces each found. One thread unless \
-        --threads says otherwise. Prints the machine and the peak resident memory. A photo that \
+        --threads says otherwise. --clock cpu times process CPU time instead of wall time: steadier \
+        when other processes share the core, though not when the machine itself runs slower (to \
+        compare two builds, alternate them: bench/compare-builds.sh). Prints the machine and the \
+        peak resident memory. A photo that \
         cannot be read is named on stderr with the reason, the others are still timed, and the \
         exit status is then 1.
 
@@ -38,12 +42,16 @@ struct BenchPhotosCommand: ParsableCommand {
     @Flag(help: "Also time detection with the full pyramid search on each photo, alternating, and print the ratio.")
     var compareFull = false
 
+    @Option(help: ArgumentHelp("Clock: wall (elapsed) or cpu (process CPU time; steadier on a busy machine).", valueName: "clock"))
+    var clock = "wall"
+
     @OptionGroup var detection: DetectionOptions
     @OptionGroup var model: ModelOptions
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be >= 0") }
+        guard InferenceTiming.Clock(rawValue: clock) != nil else { throw ValidationError("--clock must be wall or cpu") }
     }
 
     /// One photo's median milliseconds per stage.
@@ -65,9 +73,11 @@ struct BenchPhotosCommand: ParsableCommand {
         for failure in failures { FileHandle.standardError.write(Data("smile: \(failure.path): \(failure.reason)\n".utf8)) }
         guard !items.isEmpty else { throw ValidationError("no photos found in \(paths.joined(separator: ", "))") }
 
+        InferenceTiming.clock = InferenceTiming.Clock(rawValue: clock) ?? .wall
         print(BenchDetectSupport.machineDescription())
         print("detection: scale factor \(pipeline.detector.settings.scaleFactor), \(pipeline.detector.settings.pyramidSearch.rawValue) "
-              + "pyramid search; model \(pipeline.model.source); \(warmup) warm-up + \(repeats) timed passes per photo; median ms")
+              + "pyramid search; model \(pipeline.model.source); \(warmup) warm-up + \(repeats) timed passes per photo; median ms"
+              + (clock == "cpu" ? " of process CPU time" : ""))
         print("")
         print("| photo | MP | faces | decode | detect | classify | draw + encode | total |" + (full == nil ? "" : " full search: detect | faces | ratio |"))
         print("|---|---|---|---|---|---|---|---|" + (full == nil ? "" : "---|---|---|"))
