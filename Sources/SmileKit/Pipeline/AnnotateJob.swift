@@ -59,20 +59,32 @@ public struct AnnotateJob {
         var records = try Self.records(fromRows: previousRows, source: csvURL.path)
         let done = Set(records.map(\.image))
         var usedNames: Set<String> = []
-        for (index, item) in items.enumerated() {
+        // Photos are read and searched one ahead on a thread of their own (PhotoStages), in order.
+        let stages = PhotoStages(items: items, skip: done, detector: pipeline.detector)
+        defer { stages.finish() }
+        while let photo = stages.next() {
             if let signal = stop.signal {
                 summary.stoppedBy = signal
                 break
             }
-            console.progress("annotating", done: index, total: items.count)
+            let item = photo.item
+            console.progress("annotating", done: photo.index, total: items.count)
             let name = uniqueName(for: item.relativeName, used: &usedNames)
-            if done.contains(item.path) {
+            let image: Image, detected: [DetectedFace]
+            switch photo.content {
+            case .alreadyDone:
                 summary.alreadyDone += 1
                 continue
+            case .failed(let failure):
+                summary.failures.append(failure)
+                console.failed(failure)
+                continue
+            case .detected(let decoded, let found, let seconds):
+                pipeline.recordDetection(seconds: seconds)
+                (image, detected) = (decoded, found)
             }
             do {
-                let image = try ImageCodec.decode(file: item.path)
-                let faces = try pipeline.analyse(image)
+                let faces = pipeline.classify(detected, in: image)
                 let output = outputDirectory.appendingPathComponent(name)
                 guard !inputPaths.contains(OutputSafety.resolvedPath(output.path)) else {
                     throw InputFailure(path: item.path, reason: "the annotated copy would overwrite an input (\(output.path)); choose another --out")

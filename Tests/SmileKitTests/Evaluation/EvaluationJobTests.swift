@@ -10,7 +10,7 @@ final class EvaluationJobTests: XCTestCase {
 
     override func setUpWithError() throws {
         tmp = try TempDirectory()
-        pipeline = SmilePipeline(detector: try FaceDetector(cascadePath: try Fixtures.frontalCascade()), model: Fixtures.tinyModel())
+        pipeline = try Fixtures.tinyPipeline()
     }
     override func tearDown() { tmp.remove() }
 

@@ -25,7 +25,7 @@ final class ZoomStudyTests: XCTestCase {
     }
 
     func testAstronautFaceFoundWhenLargeAndLostWhenTiny() throws {
-        let pipeline = SmilePipeline(detector: try FaceDetector(cascadePath: try Fixtures.frontalCascade()), model: Fixtures.tinyModel())
+        let pipeline = try Fixtures.tinyPipeline()
         let result = try ZoomStudy(steps: 14, smallestScale: 0.04).run(photo: try ImageCodec.decode(file: Fixtures.astronaut),
                                                                        pipeline: pipeline)
         XCTAssertEqual(result.steps.count, 14)

@@ -31,6 +31,11 @@ enum Fixtures {
         return SmileModel(network: SmileModel.makeNetwork(for: metadata, seed: seed), metadata: metadata, source: "tiny")
     }
 
+    /// A pipeline of the frontal cascade and the tiny untrained model (plumbing, not accuracy).
+    static func tinyPipeline() throws -> SmilePipeline {
+        SmilePipeline(detector: try FaceDetector(cascadePath: try frontalCascade()), model: tinyModel())
+    }
+
     /// The data folder from `SMILE_DATA`, or nil when the data tests should skip.
     static var dataRoot: String? {
         guard let root = ProcessInfo.processInfo.environment["SMILE_DATA"], !root.isEmpty,
