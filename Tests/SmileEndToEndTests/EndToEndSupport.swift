@@ -40,7 +40,7 @@ enum EndToEnd {
     /// the status of a process killed by a signal is the signal number.
     static func runAndSignal(_ arguments: [String], signal: Int32, whenRowsIn csv: URL, reach rows: Int) throws -> (status: Int32, err: String) {
         let errFile = csv.deletingLastPathComponent().appendingPathComponent("\(UUID().uuidString).stderr")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)  // (opening it next says why if this failed)
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

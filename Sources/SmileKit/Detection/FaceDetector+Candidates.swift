@@ -15,7 +15,7 @@ extension FaceDetector {
         }
         let (working, scale) = workingCopy(of: image)
         let minFace = minimumFaceSide(imageWidth: image.width, imageHeight: image.height) * scale
-        let raw = try frontalRawWindows(in: working, parameters: frontalParameters(minFace: minFace, scale: scale))
+        let raw = try frontalRawWindows(in: working, parameters: frontalParameters(minFace: minFace, scale: scale, working: working))
         func grouped(_ neighbours: Int) throws -> [DetectedFace] {
             let boxes = try HaarCascade.group(raw, minNeighbours: neighbours, width: working.width, height: working.height)
             let faces = boxes.map { DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .frontal) }

@@ -19,7 +19,7 @@ extension FaceDetector {
     public func detectFaces(in image: Image) throws -> [DetectedFace] {
         let (working, scale) = workingCopy(of: image)
         let minFace = minimumFaceSide(imageWidth: image.width, imageHeight: image.height) * scale
-        let parameters = frontalParameters(minFace: minFace, scale: scale)
+        let parameters = frontalParameters(minFace: minFace, scale: scale, working: working)
 
         // Boxes in working-copy pixels.
         var faces = try frontalDetections(in: working, parameters: parameters).map {
@@ -74,12 +74,12 @@ extension FaceDetector {
         return (gray.resized(width: max(1, Int(Double(image.width) * scale)), height: max(1, Int(Double(image.height) * scale))), scale)
     }
 
-    /// The frontal pass's cascade parameters on a working copy at `scale` (`minFace` in its pixels).
-    func frontalParameters(minFace: Double, scale: Double) -> HaarCascade.Parameters {
+    /// The frontal pass's cascade parameters on `working`, a working copy at `scale` (`minFace` in its pixels).
+    func frontalParameters(minFace: Double, scale: Double, working: Image) -> HaarCascade.Parameters {
         var parameters = HaarCascade.Parameters()
         parameters.scaleFactor = settings.scaleFactor
         parameters.minNeighbours = settings.minNeighbours
-        parameters.equalize = settings.equalize
+        parameters.equalize = equalizes(working)
         parameters.minSize = Int(minFace.rounded())
         parameters.maxSize = Int((Double(settings.maxFaceSize) * scale).rounded())
         return parameters

@@ -13,7 +13,7 @@ extension FaceDetector {
                                    minFaceSize: Double = 0, maxFaceSize: Double = 0) throws -> [DetectedFace] {
         let (working, scale) = workingCopy(of: image)
         let minFace = max(minimumFaceSide(imageWidth: image.width, imageHeight: image.height), minFaceSize) * scale
-        var parameters = frontalParameters(minFace: minFace, scale: scale)
+        var parameters = frontalParameters(minFace: minFace, scale: scale, working: working)
         if maxFaceSize > 0 {
             let largest = Int((maxFaceSize * scale).rounded(.up))
             parameters.maxSize = parameters.maxSize > 0 ? min(parameters.maxSize, largest) : largest

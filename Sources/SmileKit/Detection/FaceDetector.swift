@@ -39,6 +39,9 @@ public final class FaceDetector {
         /// Histogram-equalise the gray image before searching it (off when the caller hands in a part
         /// of a frame it equalised as a whole, as `VideoFaceDetector` does).
         public var equalize = true
+        /// With `equalize`, equalise only a dim or flat image (see `FaceDetector+Equalization.swift`):
+        /// what photos get; video frames are equalised always.
+        public var equalizeOnlyLowContrast = false
         /// IoU at or above which boxes of the passes are merged into one face.
         public var nmsIoU = NonMaximumSuppression.defaultIoUThreshold
         /// Who scans the pyramid: our scan (same boxes as OpenCV's, faster) wherever it can read

@@ -80,7 +80,7 @@ struct FramesCommand: ParsableCommand {
         job.tracking.tracksFile = tracks.map { URL(fileURLWithPath: $0) }
         job.tracking.bestFacesDirectory = bestFaces.map { URL(fileURLWithPath: $0) }
         // A full pass on every frame is the reference the others are measured against: the full search.
-        let pipeline = try makePipeline(detection, model, defaultSearch: detectEvery == 1 ? .full : .coarseToFine)
+        let pipeline = try makePipeline(detection, model, defaultSearch: detectEvery == 1 ? .full : .coarseToFine, video: true)
         let started = DispatchTime.now()
         let summary: FramesJob.Summary
         do { summary = try job.run(pipeline: pipeline, console: console, stop: StopRequest.onInterruptSignals()) } catch let failure as InputFailure {

@@ -17,9 +17,11 @@ struct DetectionOptions: ParsableArguments {
                                + "Below the cascade's 24 px this adds an upsampled pass by itself.", valueName: "px-or-fraction"))
     var minFace: MinimumFace = .pixels(0)
 
-    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Histogram-equalise the image before searching it. Finds more faces in flat "
-                               + "or dim light; --no-equalize is faster (the classic recipe does not equalise) and finds fewer."))
-    var equalize = true
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Histogram-equalise the image before searching it (the classic recipe does "
+                               + "not). Default: video frames always (on a dim clip it found 72% more faces); photos only when dim "
+                               + "or flat (the middle 90% of their gray levels spans less than 140 of 256): on well-lit group "
+                               + "photos equalising lost more small faces than it found."))
+    var equalize: Bool?
 
     @Option(help: ArgumentHelp("Images with a longer side above this are shrunk to it for detection (boxes are mapped back); "
                                + "0: never. Detection time grows with the pixel count.", valueName: "px"))
@@ -63,13 +65,15 @@ struct DetectionOptions: ParsableArguments {
         guard angles.degrees.allSatisfy({ abs($0) < 90 }) else { throw ValidationError("--angles must be within (-90, 90) degrees") }
     }
 
-    /// The detector settings these options describe; `defaultSearch` unless --pyramid-search was given.
-    func settings(defaultSearch: FaceDetector.PyramidSearch = .coarseToFine) -> FaceDetector.Settings {
+    /// The detector settings these options describe; `defaultSearch` unless --pyramid-search was given,
+    /// and, unless --equalize or --no-equalize was, equalising always for `video`, else only dim or flat images.
+    func settings(defaultSearch: FaceDetector.PyramidSearch = .coarseToFine, video: Bool = false) -> FaceDetector.Settings {
         var settings = FaceDetector.Settings()
         settings.scaleFactor = scaleFactor
         settings.minNeighbours = minNeighbours
         settings.maxWorkingSide = workingSide
-        settings.equalize = equalize
+        settings.equalize = equalize ?? true
+        settings.equalizeOnlyLowContrast = equalize == nil && !video
         switch minFace {
         case .pixels(let px): settings.minFaceSize = px
         case .fraction(let f): settings.minFaceFraction = f
@@ -84,10 +88,10 @@ struct DetectionOptions: ParsableArguments {
     }
 
     /// Builds the detector these options describe (`defaultSearch` unless --pyramid-search was given;
-    /// another scan engine when `engine` is given).
+    /// another scan engine when `engine` is given; video frames or photos as `settings` says).
     func makeDetector(defaultSearch: FaceDetector.PyramidSearch = .coarseToFine,
-                      engine: HaarCascade.ScanEngine? = nil) throws -> FaceDetector {
-        var settings = settings(defaultSearch: defaultSearch)
+                      engine: HaarCascade.ScanEngine? = nil, video: Bool = false) throws -> FaceDetector {
+        var settings = settings(defaultSearch: defaultSearch, video: video)
         if let engine { settings.scanEngine = engine }
         return try FaceDetector(cascadePath: try CascadeLocator.locate(CascadeLocator.frontalFace, explicit: cascade),
                                 settings: settings)

@@ -30,9 +30,10 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// Builds the pipeline from detection and model options (`defaultSearch` unless --pyramid-search was given).
+/// Builds the pipeline from detection and model options (`defaultSearch` unless --pyramid-search was given;
+/// for video frames or photos, see `DetectionOptions.settings`).
 func makePipeline(_ detection: DetectionOptions, _ model: ModelOptions,
-                  defaultSearch: FaceDetector.PyramidSearch = .coarseToFine) throws -> SmilePipeline {
-    SmilePipeline(detector: try detection.makeDetector(defaultSearch: defaultSearch), model: try model.loadModel(),
+                  defaultSearch: FaceDetector.PyramidSearch = .coarseToFine, video: Bool = false) throws -> SmilePipeline {
+    SmilePipeline(detector: try detection.makeDetector(defaultSearch: defaultSearch, video: video), model: try model.loadModel(),
                   threshold: model.threshold)
 }
