@@ -6,7 +6,8 @@ import SmileVision
 /// Inputs are labelled sets in any `LabelledSet` layout. Each photo is decoded
 /// once and classified twice: **without detection** (`classifyWholeImage`,
 /// the whole photo resized to the model input) and **with detection**
-/// (`analyse`, faces largest first). For an image-level label the largest
+/// (the faces found, largest first; photos are read and searched one ahead on a
+/// thread of their own, so a second core shortens the run). For an image-level label the largest
 /// face decides; for per-face labels (`path,x,y,w,h,label`) detections are
 /// matched one-to-one to the labelled boxes at IoU >= `minimumIoU`, each matched
 /// face is scored with its own probability, and missed faces and false
@@ -56,21 +57,25 @@ public struct EvaluationJob {
         var tally = Tally(threshold: Double(pipeline.threshold), galleryLimit: galleryLimit)
         let photos = Self.groupedByPath(examples)
         var detectionSeconds = 0.0, processed = 0
-        for (index, group) in photos.enumerated() {
-            console.progress("evaluating", done: index, total: photos.count)
-            let image: Image
-            do {
-                image = try ImageCodec.decode(file: group.path)
-            } catch {
-                let failure = InputFailure(path: group.path, reason: describe(error))
-                failures.append(failure)
-                console.failed(failure)
+        // Photos are read and searched one ahead on a thread of their own (PhotoStages), in order.
+        let stages = PhotoStages(items: photos.map { ImageInputs.Item(path: $0.path, relativeName: $0.path) }, skip: [],
+                                 detector: pipeline.detector)
+        defer { stages.finish() }
+        while let photo = stages.next() {
+            let group = photos[photo.index]
+            console.progress("evaluating", done: photo.index, total: photos.count)
+            guard case .detected(let image, let detected, let seconds) = photo.content else {
+                if case .failed(let failure) = photo.content {
+                    failures.append(failure)
+                    console.failed(failure)
+                }
                 continue
             }
             let whole = Double(pipeline.classifyWholeImage(image))
             let start = Date()
-            let faces = try pipeline.analyse(image)
-            detectionSeconds += Date().timeIntervalSince(start)
+            pipeline.recordDetection(seconds: seconds)
+            let faces = pipeline.classify(detected, in: image)
+            detectionSeconds += seconds + Date().timeIntervalSince(start)
             processed += 1
             let rows = tally.add(photo: group.path, image: image, examples: group.examples, whole: whole,
                                  faces: faces, minimumIoU: minimumIoU)
