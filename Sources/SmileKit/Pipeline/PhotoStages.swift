@@ -1,11 +1,11 @@
 import Dispatch
 import SmileVision
 
-/// The decode and detect stages of `smile annotate`: each photo decoded and searched for faces on a
-/// thread of its own, handed on in input order through a bounded queue.
+/// The decode and detect stages of `smile annotate` and `smile eval`: each photo decoded and
+/// searched for faces on a thread of its own, handed on in input order through a bounded queue.
 ///
 /// Detection is most of a photo's time, so with a second core free the next photo is searched
-/// while this one is classified, drawn, encoded and written; on one core the two threads take
+/// while this one is classified (and drawn, encoded and written); on one core the two threads take
 /// turns and the run costs what it did in one thread. Photos whose paths are in `skip` (already in
 /// a resumed CSV) pass as `.alreadyDone` without being read. A photo that cannot be read or searched
 /// becomes `.failed`, and the others go on. Call `finish` when done (also after stopping early).
