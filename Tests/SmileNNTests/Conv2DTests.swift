@@ -19,6 +19,13 @@ func referenceConvolution(_ x: Tensor, weight: Tensor, bias: Tensor?, padding p:
     return y
 }
 
+/// `referenceConvolution` with `conv`'s own weights, bias and padding, followed by `max(0, ·)` when `relu`.
+func referenceConvolution(_ x: Tensor, of conv: Conv2D, relu: Bool) -> Tensor {
+    var y = referenceConvolution(x, weight: conv.weight.value, bias: conv.bias?.value, padding: conv.padding)
+    if relu { y.data = y.data.map { max($0, 0) } }
+    return y
+}
+
 final class Conv2DTests: XCTestCase {
     func testForwardMatchesReference() {
         for (i, (n, cin, cout, h, w, k, p)) in [(2, 3, 5, 7, 9, 3, 1), (3, 1, 4, 6, 5, 3, 0), (1, 2, 3, 5, 8, 1, 0), (4, 4, 2, 3, 4, 3, 2), (40, 2, 3, 4, 6, 3, 1)].enumerated() {

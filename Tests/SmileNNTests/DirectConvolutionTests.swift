@@ -22,8 +22,7 @@ final class DirectConvolutionTests: XCTestCase {
             conv.algorithm = .direct
             XCTAssertTrue(conv.usesDirect(batch: c.n, height: c.h, width: c.w), "case \(i)")
             let x = randomTensor([c.n, c.cin, c.h, c.w], seed: UInt64(900 + i))
-            var expected = referenceConvolution(x, weight: conv.weight.value, bias: conv.bias?.value, padding: 1)
-            if c.relu { expected.data = expected.data.map { max($0, 0) } }
+            let expected = referenceConvolution(x, of: conv, relu: c.relu)
             assertClose(conv.forward(x, training: false), expected, tolerance: 1e-5, "case \(i) \(c)")
             // Again with the same shape (buffers and packed weights reused).
             assertClose(conv.forward(x, training: false), expected, tolerance: 1e-5, "case \(i) repeat")

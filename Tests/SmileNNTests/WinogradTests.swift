@@ -1,13 +1,6 @@
 import XCTest
 @testable import SmileNN
 
-/// `referenceConvolution` followed by `max(0, ·)` when `relu`.
-private func reference(_ x: Tensor, _ conv: Conv2D, relu: Bool) -> Tensor {
-    var y = referenceConvolution(x, weight: conv.weight.value, bias: conv.bias?.value, padding: 1)
-    if relu { y.data = y.data.map { max($0, 0) } }
-    return y
-}
-
 /// Whether `WinogradWeights` multiplies with OpenBLAS (false) or the packed kernel (true): both where the
 /// CPU has AVX2 and FMA, else only OpenBLAS.
 let winogradGemmModes: [Bool] = PackedConvolutionWeights.isSupported ? [false, true] : [false]
@@ -45,7 +38,7 @@ final class WinogradTests: XCTestCase {
                 conv.algorithm = algorithm
                 XCTAssertEqual(conv.winogradTile(batch: c.n, height: c.h, width: c.w), tile)
                 let x = randomTensor([c.n, c.cin, c.h, c.w], seed: UInt64(300 + i))
-                let expected = reference(x, conv, relu: c.relu)
+                let expected = referenceConvolution(x, of: conv, relu: c.relu)
                 assertClose(conv.forward(x, training: false), expected, tolerance: tolerance, "\(tile) case \(i) \(c)")
                 // Again with the same shape (buffers and transformed weights reused).
                 assertClose(conv.forward(x, training: false), expected, tolerance: tolerance, "\(tile) case \(i) repeat")
@@ -64,7 +57,7 @@ final class WinogradTests: XCTestCase {
         conv.bias!.value = randomTensor([5], seed: 10)
         conv.fusedReLU = true
         let x = randomTensor([3, 6, 9, 10], seed: 11)
-        let expected = reference(x, conv, relu: true)
+        let expected = referenceConvolution(x, of: conv, relu: true)
         for tile in [WinogradTile.f2x2, .f4x4] {
             for chunkTiles in [1, 7, 10, 1000] {
                 for packed in winogradGemmModes {
