@@ -19,6 +19,8 @@ final class BenchPhotosEndToEndTests: XCTestCase {
         XCTAssertNotNil(Double(cells[7]), "total ms: \(row)")
         XCTAssertTrue(result.out.contains("photos of up to 1 MP: 1;"), result.out)
         XCTAssertTrue(result.out.contains("against the full search"), result.out)
+        XCTAssertTrue(result.out.contains("ms per photo of up to 1 MP"), "the mean: \(result.out)")
+        XCTAssertTrue(result.out.contains("where the time goes: not fitted"), "one photo cannot split pixels from faces: \(result.out)")
         XCTAssertTrue(result.err.contains("b.jpg"), "the bad photo is named: \(result.err)")
     }
 

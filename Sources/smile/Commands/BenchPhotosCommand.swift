@@ -14,7 +14,10 @@ struct BenchPhotosCommand: ParsableCommand {
         `smile annotate` does with it, in memory (nothing is written): decode the file, find the \
         faces, classify them in one batch, draw the boxes and encode the copy as JPEG. The table \
         gives the median milliseconds of each stage and of the whole per photo, with its size and \
-        faces, then a summary of the photos of up to 1 megapixel. With --compare-full the full \
+        faces, then a summary of the photos of up to 1 megapixel (how many took 100 ms or less, \
+        median, mean) and where the time goes: a least-squares split of each stage into \
+        milliseconds per megapixel and per face over all the photos, with how many faces a photo \
+        of 1 MP (and of 0.8 MP) can hold within 100 ms by that split. With --compare-full the full \
         pyramid search is timed too on each photo, alternating with the photo default \
         (coarse-to-fine), with the ratio of the two and the faces each found. One thread unless \
         --threads says otherwise. --clock cpu times process CPU time instead of wall time: steadier \
@@ -101,6 +104,7 @@ struct BenchPhotosCommand: ParsableCommand {
         }
         print("")
         summarise(rows)
+        printCostModel(rows)
         print(String(format: "peak RSS: %.1f MiB", Double(BenchDetectSupport.peakResidentKiB()) / 1024))
         // Like annotate: the exit status says whether every input could be measured.
         if failed > 0 { throw ExitCode(1) }
@@ -136,7 +140,7 @@ struct BenchPhotosCommand: ParsableCommand {
                    fullDetect: full == nil ? nil : m(fullDetect), fullFaces: full == nil ? nil : fullFaces)
     }
 
-    /// The photos of up to 1 MP: how many took 100 ms or less, and their median.
+    /// The photos of up to 1 MP: how many took 100 ms or less, their median and their mean.
     private func summarise(_ rows: [Row]) {
         let small = rows.filter { $0.megapixels <= 1.0 }
         guard !small.isEmpty else { return print("no photo of up to 1 MP") }
@@ -144,6 +148,7 @@ struct BenchPhotosCommand: ParsableCommand {
         print(String(format: "photos of up to 1 MP: %d; %d in 100 ms or less; median %.1f ms (detect %.1f, classify %.1f)", small.count,
                      within.count, BenchDetectSupport.median(small.map(\.total)), BenchDetectSupport.median(small.map(\.detect)),
                      BenchDetectSupport.median(small.map(\.classify))))
+        print(String(format: "mean %.1f ms per photo of up to 1 MP", small.map(\.total).reduce(0, +) / Double(small.count)))
         if let worst = small.max(by: { $0.total < $1.total }) {
             print(String(format: "slowest of them: %@, %.1f ms with %d faces", worst.name, worst.total, worst.faces))
         }
@@ -152,5 +157,22 @@ struct BenchPhotosCommand: ParsableCommand {
             print(String(format: "detection time against the full search: median ratio %.2f (range %.2f-%.2f)",
                          BenchDetectSupport.median(ratios), ratios.min()!, ratios.max()!))
         }
+    }
+
+    /// Where the time went over all the photos timed: per megapixel and per face (least squares), and
+    /// how many faces a photo of 1 MP and of 0.8 MP can hold within 100 ms by that fit.
+    private func printCostModel(_ rows: [Row]) {
+        let samples = rows.map { r in
+            PhotoCostModel.Sample(megapixels: r.megapixels, faces: r.faces, detect: r.detect, classify: r.classify, other: r.decode + r.draw)
+        }
+        guard let model = PhotoCostModel.fit(samples) else {
+            return print("where the time goes: not fitted (needs photos whose faces are not in proportion to their pixels)")
+        }
+        print(String(format: "where the time goes (least squares over the %d photos): detection %.1f ms per MP + %.2f ms per face; "
+                     + "classification %.2f ms per face; decoding, drawing and encoding %.1f ms per MP; "
+                     + "the fit is off by %.1f ms a photo (rms)", rows.count, model.detectPerMegapixel, model.detectPerFace,
+                     model.classifyPerFace, model.otherPerMegapixel, model.rmsError))
+        print(String(format: "by that fit a photo fits in 100 ms with up to %d faces at 1 MP, %d at 0.8 MP",
+                     model.faces(within: 100, megapixels: 1), model.faces(within: 100, megapixels: 0.8)))
     }
 }
