@@ -105,7 +105,7 @@ public struct SafeTensors: Sendable {
         for i in 0..<8 { headerLength64 |= UInt64(raw[i]) << (8 * UInt64(i)) }
         guard headerLength64 > 0 else { throw fail(.invalidHeaderLength, "header length is 0") }
         guard headerLength64 <= UInt64(maxHeaderLength) else {
-            throw fail(.invalidHeaderLength, "header length \(headerLength64) exceeds the \(maxHeaderLength)-byte limit")
+            throw fail(.invalidHeaderLength, "header length \(headerLength64) exceeds the \(maxHeaderLength)-byte limit: not a safetensors file, or a damaged one")
         }
         let headerLength = Int(headerLength64)
         guard headerLength <= raw.count - 8 else {

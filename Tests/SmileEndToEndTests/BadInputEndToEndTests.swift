@@ -21,7 +21,10 @@ final class BadInputEndToEndTests: XCTestCase {
         let errors = result.err.components(separatedBy: "\n").filter { $0.hasPrefix("error: ") }
         let bad = entries.filter { !$0.isGood }
         for entry in bad {
-            XCTAssertEqual(errors.filter { $0.contains("/" + entry.name + ": ") }.count, 1, "\(entry.name) is named once: \(result.err)")
+            let lines = errors.filter { $0.contains("/" + entry.name + ": ") }
+            XCTAssertEqual(lines.count, 1, "\(entry.name) is named once: \(result.err)")
+            let path = corpus.appendingPathComponent(entry.name).path
+            XCTAssertEqual(lines.first.map { $0.components(separatedBy: path).count - 1 }, 1, "its line names the file once: \(lines)")
         }
         XCTAssertTrue(errors.contains { $0.contains("bomb.png") && $0.contains("100000") }, "the bomb's size is the reason: \(errors)")
         XCTAssertEqual(errors.filter { $0.contains("symlink loop") }.count, 1, "the loop is reported once: \(errors)")

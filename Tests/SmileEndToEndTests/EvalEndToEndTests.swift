@@ -57,6 +57,24 @@ final class EvalEndToEndTests: XCTestCase {
         XCTAssertTrue(r.out.contains("accuracy"), r.out)
     }
 
+    /// With nothing readable to measure, eval and eval-detection say so and print no table of zeros.
+    func testNothingToMeasureIsAnErrorWithoutATable() throws {
+        _ = try copyAstronaut(to: "unsorted/a.jpg")
+        let unsorted = work.appendingPathComponent("unsorted").path
+        let eval = try EndToEnd.run(["eval", unsorted, "--model", model.path])
+        XCTAssertEqual(eval.status, 1, eval.err)
+        XCTAssertFalse(eval.out.contains("accuracy"), "no table: \(eval.out)")
+        XCTAssertTrue(eval.err.contains("error: \(unsorted): no class folders"), "named once, with the reason: \(eval.err)")
+        XCTAssertTrue(eval.err.contains("nothing to measure"), eval.err)
+
+        let missing = work.appendingPathComponent("none.xml").path
+        let detection = try EndToEnd.run(["eval-detection", missing])
+        XCTAssertEqual(detection.status, 1, detection.err)
+        XCTAssertFalse(detection.out.contains("recall"), "no table: \(detection.out)")
+        XCTAssertTrue(detection.err.contains("error: \(missing): no such file\n"), detection.err)
+        XCTAssertTrue(detection.err.contains("nothing to measure"), detection.err)
+    }
+
     func testEvalDetectionOnAPerFaceCSV() throws {
         _ = try copyAstronaut(to: "a.jpg")
         try Data("path,x,y,w,h,label\na.jpg,177,67,93,93,1\na.jpg,400,400,40,40,0\n".utf8).write(to: work.appendingPathComponent("boxes.csv"))

@@ -77,7 +77,7 @@ public struct CompositeDataset {
         if needsBackground {
             for path in backgrounds {
                 do { backgroundImages.append(((path as NSString).lastPathComponent, try ImageCodec.decode(file: path).bgr())) } catch {
-                    let failure = InputFailure(path: path, reason: describe(error))
+                    let failure = InputFailure(path: path, error: error)
                     summary.failures.append(failure)
                     console.failed(failure)
                 }
@@ -94,7 +94,7 @@ public struct CompositeDataset {
                 let box = try detector.detect(in: image).first.map { RelativeBox($0, inWidth: image.width, height: image.height) }
                 decoded.append((face, image, box))
             } catch {
-                let failure = InputFailure(path: face.path, reason: describe(error))
+                let failure = InputFailure(path: face.path, error: error)
                 summary.failures.append(failure)
                 console.failed(failure)
             }

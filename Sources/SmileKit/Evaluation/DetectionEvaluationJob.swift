@@ -48,7 +48,7 @@ public struct DetectionEvaluationJob {
             do {
                 photos += try Self.load(input)
             } catch {
-                let failure = InputFailure(path: input, reason: String(describing: error))
+                let failure = InputFailure(loading: input, error: error)
                 failures.append(failure)
                 console.failed(failure)
             }
@@ -64,7 +64,7 @@ public struct DetectionEvaluationJob {
                 seconds += Date().timeIntervalSince(start)
                 stats.add(detections: boxes.map(BoxRect.init), truths: photo.boxes, minimumIoU: minimumIoU)
             } catch {
-                let failure = InputFailure(path: photo.file, reason: describe(error))
+                let failure = InputFailure(path: photo.file, error: error)
                 failures.append(failure)
                 console.failed(failure)
             }

@@ -39,6 +39,9 @@ public enum DlibXML {
     /// Parses the XML file at `url`, resolving image paths against its directory.
     public static func parse(contentsOf url: URL) throws -> [DlibImageBoxes] {
         let data: Data
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw DlibXMLError(file: url.path, line: 0, reason: "no such file")
+        }
         do {
             data = try Data(contentsOf: url)
         } catch {

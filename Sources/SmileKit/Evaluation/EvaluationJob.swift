@@ -48,7 +48,7 @@ public struct EvaluationJob {
             do {
                 examples += try LabelledSet.load(from: input)
             } catch {
-                let failure = InputFailure(path: input, reason: String(describing: error))
+                let failure = InputFailure(loading: input, error: error)
                 failures.append(failure)
                 console.failed(failure)
             }

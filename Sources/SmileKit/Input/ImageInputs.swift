@@ -48,4 +48,12 @@ public struct InputFailure: Error, Equatable, CustomStringConvertible, Sendable 
         self.reason = reason
     }
     public var description: String { "\(path): \(reason)" }
+
+    /// The failure of `path` for `error`, naming the file once: the decoder's messages already
+    /// begin with the file, which is then left out of the reason.
+    public init(path: String, error: Error) {
+        let message = describe(error)
+        let prefix = path + ": "
+        self.init(path: path, reason: message.hasPrefix(prefix) ? String(message.dropFirst(prefix.count)) : message)
+    }
 }

@@ -100,7 +100,7 @@ public struct AnnotateJob {
             } catch let error as OutputError {
                 throw error
             } catch {
-                let failure = (error as? InputFailure) ?? InputFailure(path: item.path, reason: describe(error))
+                let failure = (error as? InputFailure) ?? InputFailure(path: item.path, error: error)
                 summary.failures.append(failure)
                 console.failed(failure)
             }

@@ -52,7 +52,7 @@ final class FrameStages {
                 var frame = Decoded(index: index, file: item.relativeName, timeSeconds: framesPerSecond.map { Double(index) / $0 })
                 if skip[index] == nil {
                     do { frame.image = .success(try ImageCodec.decode(file: item.path)) } catch {
-                        frame.image = .failure(InputFailure(path: item.path, reason: describe(error)))
+                        frame.image = .failure(InputFailure(path: item.path, error: error))
                     }
                 }
                 guard emit(frame) else { return }

@@ -85,7 +85,7 @@ public struct FramesJob {
                                  detector: finder)
         } else {
             let video: VideoReader
-            do { video = try VideoReader(path: source) } catch { throw InputFailure(path: source, reason: describe(error)) }
+            do { video = try VideoReader(path: source) } catch { throw InputFailure(path: source, error: error) }
             frames = FrameStages(video: video, name: (source as NSString).lastPathComponent, skip: done,
                                  detector: finder)
         }

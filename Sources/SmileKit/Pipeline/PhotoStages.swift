@@ -49,7 +49,7 @@ final class PhotoStages {
             let faces = try detector.detectFaces(in: image)
             return .detected(image, faces, seconds: started.secondsElapsed)
         } catch {
-            return .failed((error as? InputFailure) ?? InputFailure(path: item.path, reason: describe(error)))
+            return .failed((error as? InputFailure) ?? InputFailure(path: item.path, error: error))
         }
     }
 

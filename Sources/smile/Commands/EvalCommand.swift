@@ -60,6 +60,11 @@ struct EvalCommand: ParsableCommand {
         let pipeline = try makePipeline(detection, model)
         let job = EvaluationJob(inputs: labelled, csvFile: csv.map { URL(fileURLWithPath: $0) }, galleryLimit: gallery)
         let result = try job.run(pipeline: pipeline, console: console)
+        // A table of zeros would only hide the errors above it: nothing was measured.
+        guard result.examples > 0 else {
+            console.note("no labelled example could be read from \(labelled.joined(separator: ", ")): nothing to measure")
+            throw ExitCode(1)
+        }
         print(EvaluationText.table(result.modes, notes: result.notes), terminator: "")
         if let stats = result.detection {
             print("\nFace detection against the labelled boxes (IoU >= 0.5):")

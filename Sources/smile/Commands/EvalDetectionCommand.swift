@@ -31,6 +31,11 @@ struct EvalDetectionCommand: ParsableCommand {
     func run() throws {
         let console = RunConsole.standardError()
         let result = DetectionEvaluationJob(inputs: inputs).run(detector: try detection.makeDetector(), console: console)
+        // A table of zeros would only hide the errors above it: nothing was measured.
+        guard result.statistics.images > 0 else {
+            console.note("no photo with face boxes could be read from \(inputs.joined(separator: ", ")): nothing to measure")
+            throw ExitCode(1)
+        }
         print(EvaluationText.detectionTable(result.statistics), terminator: "")
         if let s = result.secondsPerImage { print(String(format: "detection time: %.3f s per photo", s)) }
         if let report {
