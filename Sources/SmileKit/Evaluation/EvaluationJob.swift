@@ -25,6 +25,10 @@ public struct EvaluationJob {
     public var minimumIoU: Double
     /// Bootstrap replicates for the F1 and AUC intervals.
     public var bootstrapReplicates: Int
+    /// Whether the time per photo counts the CPU time of the threads detecting and classifying
+    /// (right with one compute thread, where the overlapping stages would inflate wall times on one
+    /// core) rather than their wall time. See `StageTime`.
+    public var timesOnThreadCPU = false
 
     /// Creates a job.
     public init(inputs: [String], csvFile: URL? = nil, galleryLimit: Int = 120,
@@ -64,7 +68,7 @@ public struct EvaluationJob {
         while let photo = stages.next() {
             let group = photos[photo.index]
             console.progress("evaluating", done: photo.index, total: photos.count)
-            guard case .detected(let image, let detected, let seconds) = photo.content else {
+            guard case .detected(let image, let detected, let detectionTime) = photo.content else {
                 if case .failed(let failure) = photo.content {
                     failures.append(failure)
                     console.failed(failure)
@@ -72,10 +76,11 @@ public struct EvaluationJob {
                 continue
             }
             let whole = Double(pipeline.classifyWholeImage(image))
-            let start = Date()
-            pipeline.recordDetection(seconds: seconds)
+            let stopwatch = StageStopwatch()
+            pipeline.recordDetection(detectionTime)
             let faces = pipeline.classify(detected, in: image)
-            detectionSeconds += seconds + Date().timeIntervalSince(start)
+            let classifyTime = stopwatch.elapsed
+            detectionSeconds += timesOnThreadCPU ? detectionTime.thread + classifyTime.thread : detectionTime.wall + classifyTime.wall
             processed += 1
             let rows = tally.add(photo: group.path, image: image, examples: group.examples, whole: whole,
                                  faces: faces, minimumIoU: minimumIoU)

@@ -79,8 +79,8 @@ public struct AnnotateJob {
                 summary.failures.append(failure)
                 console.failed(failure)
                 continue
-            case .detected(let decoded, let found, let seconds):
-                pipeline.recordDetection(seconds: seconds)
+            case .detected(let decoded, let found, let time):
+                pipeline.recordDetection(time)
                 (image, detected) = (decoded, found)
             }
             do {

@@ -13,8 +13,8 @@ final class FrameStages {
     /// One frame on its way through the pipeline.
     struct Frame {
         enum Content {
-            /// Decoded, with its faces and the seconds detection took.
-            case detected(Image, [DetectedFace], seconds: Double)
+            /// Decoded, with its faces and the time detection took.
+            case detected(Image, [DetectedFace], time: StageTime)
             /// Already in the CSV of a resumed run.
             case alreadyDone
             /// This frame could not be read or searched; the others go on.
@@ -105,8 +105,8 @@ final class FrameStages {
 /// between them that need no detection (already done, unreadable).
 private struct HeldFrames {
     private var frames: [FrameStages.Frame] = []
-    /// Frames waiting for their faces, oldest first: position in `frames`, image, detection seconds.
-    private var waiting: [(position: Int, image: Image, seconds: Double)] = []
+    /// Frames waiting for their faces, oldest first: position in `frames`, image, detection time.
+    private var waiting: [(position: Int, image: Image, time: StageTime)] = []
 
     /// Adds the next decoded frame, detecting faces in it when it has an image.
     mutating func append(_ decoded: FrameStages.Decoded, detector: VideoFaceDetector) {
@@ -119,11 +119,11 @@ private struct HeldFrames {
         case (nil, .failure(let failure)?):
             frame.content = .failed(failure)
         case (nil, .success(let image)?):
-            let started = DispatchTime.now()
+            let stopwatch = StageStopwatch()
             do {
                 let final = try detector.push(image, frame: decoded.index)
                 frames.append(frame)
-                waiting.append((frames.count - 1, image, started.secondsElapsed))
+                waiting.append((frames.count - 1, image, stopwatch.elapsed))
                 settle(final)
                 return
             } catch {
@@ -143,7 +143,7 @@ private struct HeldFrames {
         let firstWaiting = waiting.first?.position ?? frames.count
         let ready = Array(frames[..<firstWaiting])
         frames.removeFirst(firstWaiting)
-        waiting = waiting.map { ($0.position - firstWaiting, $0.image, $0.seconds) }
+        waiting = waiting.map { ($0.position - firstWaiting, $0.image, $0.time) }
         return ready
     }
 
@@ -152,7 +152,7 @@ private struct HeldFrames {
         precondition(final.count <= waiting.count, "VideoFaceDetector returned more frames than it was given")
         for faces in final {
             let item = waiting.removeFirst()
-            frames[item.position].content = .detected(item.image, faces, seconds: item.seconds)
+            frames[item.position].content = .detected(item.image, faces, time: item.time)
         }
     }
 }

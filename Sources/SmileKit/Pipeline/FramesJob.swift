@@ -119,8 +119,8 @@ public struct FramesJob {
                     let failure = InputFailure(path: source, reason: "stopped after \(summary.frames) frames: \(reason)")
                     summary.failures.append(failure)
                     console.failed(failure)
-                case .detected(let image, _, let seconds):
-                    pipeline.recordDetection(seconds: seconds)
+                case .detected(let image, _, let time):
+                    pipeline.recordDetection(time)
                     let faces = results.removeFirst()
                     let tracked = tracks.update(frame: frame.index, timeSeconds: frame.timeSeconds, image: image, faces: faces)
                     if let annotateDirectory {

@@ -13,8 +13,8 @@ final class PhotoStages {
     /// One photo on its way through the pipeline.
     struct Photo {
         enum Content {
-            /// Decoded, with its faces and the seconds detection took.
-            case detected(Image, [DetectedFace], seconds: Double)
+            /// Decoded, with its faces and the time detection took.
+            case detected(Image, [DetectedFace], time: StageTime)
             /// Already in the CSV of a resumed run.
             case alreadyDone
             /// This photo could not be read or searched.
@@ -45,9 +45,9 @@ final class PhotoStages {
     private static func detect(_ item: ImageInputs.Item, with detector: FaceDetector) -> Photo.Content {
         do {
             let image = try ImageCodec.decode(file: item.path)
-            let started = DispatchTime.now()
+            let stopwatch = StageStopwatch()
             let faces = try detector.detectFaces(in: image)
-            return .detected(image, faces, seconds: started.secondsElapsed)
+            return .detected(image, faces, time: stopwatch.elapsed)
         } catch {
             return .failed((error as? InputFailure) ?? InputFailure(path: item.path, error: error))
         }

@@ -27,9 +27,9 @@ public final class SmilePipeline {
 
     /// Faces that `detect` finds in `image` (timed as the detect stage), each classified, in one batch.
     public func analyse(_ image: Image, detect: (Image) throws -> [DetectedFace]) throws -> [FaceResult] {
-        let started = DispatchTime.now()
+        let stopwatch = StageStopwatch()
         let faces = try detect(image)
-        timings.detectSeconds += started.secondsElapsed
+        timings.detect += stopwatch.elapsed
         timings.images += 1
         return classify(faces, in: image)
     }
@@ -47,10 +47,10 @@ public final class SmilePipeline {
 
     /// Classifies the faces of several images (e.g. consecutive frames) in one batch; results per image.
     public func classify(_ images: [(faces: [DetectedFace], image: Image)]) -> [[FaceResult]] {
-        let started = DispatchTime.now()
+        let stopwatch = StageStopwatch()
         let crops = images.flatMap { item in item.faces.map { model.crop(item.image, around: $0.box, angle: $0.angle) } }
         var probabilities = model.smileProbabilities(crops)[...]
-        timings.classifySeconds += started.secondsElapsed
+        timings.classify += stopwatch.elapsed
         timings.faces += crops.count
         return images.map { item in
             item.faces.map { face in
@@ -60,9 +60,9 @@ public final class SmilePipeline {
         }
     }
 
-    /// Counts one image whose faces another thread found in `seconds` (see `FrameStages`).
-    public func recordDetection(seconds: Double) {
-        timings.detectSeconds += seconds
+    /// Counts one image whose faces another thread found in `time` (see `PhotoStages`, `FrameStages`).
+    public func recordDetection(_ time: StageTime) {
+        timings.detect += time
         timings.images += 1
     }
 
@@ -73,23 +73,23 @@ public final class SmilePipeline {
     }
 }
 
-/// Seconds spent detecting and classifying, and how many images and faces they covered.
+/// Time spent detecting and classifying, and how many images and faces they covered.
 public struct StageTimings: Sendable, Equatable {
     public var images = 0
     public var faces = 0
-    public var detectSeconds = 0.0
-    public var classifySeconds = 0.0
+    public var detect = StageTime.zero
+    public var classify = StageTime.zero
 
-    /// "detect 61.2 ms, classify 4.1 ms per image (1.3 ms per face)".
-    public var perImageSummary: String {
+    /// "detect 61.2 ms, classify 4.1 ms per image (1.3 ms per face; CPU time of each stage's thread)".
+    ///
+    /// With `threadCPU` (right when each stage runs on one thread, `--threads 1`) the stages' thread
+    /// CPU times, which stages overlapping on one core do not inflate; otherwise their wall times.
+    public func perImageSummary(threadCPU: Bool) -> String {
         guard images > 0 else { return "no images" }
-        let perImage = { (seconds: Double) in String(format: "%.1f ms", seconds * 1000 / Double(self.images)) }
-        let perFace = faces > 0 ? String(format: " (%.1f ms per face)", classifySeconds * 1000 / Double(faces)) : ""
-        return "detect \(perImage(detectSeconds)), classify \(perImage(classifySeconds)) per image\(perFace)"
+        let seconds = { (time: StageTime) in threadCPU ? time.thread : time.wall }
+        let perImage = { (time: StageTime) in String(format: "%.1f ms", seconds(time) * 1000 / Double(self.images)) }
+        let perFace = faces > 0 ? String(format: "%.1f ms per face; ", seconds(classify) * 1000 / Double(faces)) : ""
+        let clock = threadCPU ? "CPU time of each stage's thread" : "wall time, stages overlapping"
+        return "detect \(perImage(detect)), classify \(perImage(classify)) per image (\(perFace)\(clock))"
     }
-}
-
-extension DispatchTime {
-    /// Seconds from this time until now.
-    var secondsElapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - uptimeNanoseconds) / 1e9 }
 }

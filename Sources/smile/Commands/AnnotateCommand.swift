@@ -54,7 +54,7 @@ struct AnnotateCommand: ParsableCommand {
         if summary.alreadyDone > 0 { console.note("\(summary.alreadyDone) photos were already done (--resume)") }
         console.note("\(summary.processed) photos, \(summary.faces) faces, \(summary.smiling) smiling; \(summary.failures.count) inputs failed")
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 / Double(max(1, summary.processed))
-        console.note(String(format: "time: %.1f ms per photo in all; ", wall) + pipeline.timings.perImageSummary + "; the rest is decoding and writing")
+        console.note(String(format: "time: %.1f ms per photo in all; ", wall) + pipeline.timings.perImageSummary(threadCPU: model.threads == 1) + "; the rest is decoding and writing")
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
 }

@@ -58,7 +58,8 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let console = RunConsole.standardError()
         let pipeline = try makePipeline(detection, model)
-        let job = EvaluationJob(inputs: labelled, csvFile: csv.map { URL(fileURLWithPath: $0) }, galleryLimit: gallery)
+        var job = EvaluationJob(inputs: labelled, csvFile: csv.map { URL(fileURLWithPath: $0) }, galleryLimit: gallery)
+        job.timesOnThreadCPU = model.threads == 1
         let result = try job.run(pipeline: pipeline, console: console)
         // A table of zeros would only hide the errors above it: nothing was measured.
         guard result.examples > 0 else {

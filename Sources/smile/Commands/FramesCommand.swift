@@ -94,7 +94,7 @@ struct FramesCommand: ParsableCommand {
         if summary.alreadyDone > 0 { console.note("\(summary.alreadyDone) frames were already done (--resume)") }
         console.note("\(summary.frames) frames, \(summary.faces) faces; \(summary.failures.count) inputs failed")
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 / Double(max(1, summary.frames))
-        console.note(String(format: "time: %.1f ms per frame in all; ", wall) + pipeline.timings.perImageSummary + "; the rest is decoding and writing")
+        console.note(String(format: "time: %.1f ms per frame in all; ", wall) + pipeline.timings.perImageSummary(threadCPU: model.threads == 1) + "; the rest is decoding and writing")
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
 }
