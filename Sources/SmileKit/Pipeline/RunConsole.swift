@@ -6,10 +6,14 @@ public final class RunConsole: @unchecked Sendable {
     /// Whether progress lines are shown (the CLI shows them when stderr is a terminal).
     public let showsProgress: Bool
     private let lock = NSLock()
+    private let now: () -> Date
     private var lastProgress = Date.distantPast
+    private var estimate = RemainingTime()
 
-    public init(showsProgress: Bool, write: @escaping (String) -> Void) {
+    /// A console writing through `write`; `now` is the clock progress estimates are read on.
+    public init(showsProgress: Bool, now: @escaping () -> Date = Date.init, write: @escaping (String) -> Void) {
         self.showsProgress = showsProgress
+        self.now = now
         self.write = write
     }
 
@@ -25,15 +29,18 @@ public final class RunConsole: @unchecked Sendable {
         lock.withLock { write("\(showsProgress ? "\r\u{1B}[K" : "")error: \(failure)\n") }
     }
 
-    /// Shows "label done/total" at most a few times a second.
+    /// Shows "label done/total, about 2 min left" at most a few times a second (the time left once
+    /// the recent pace is known).
     public func progress(_ label: String, done: Int, total: Int?) {
         guard showsProgress else { return }
         lock.withLock {
-            let now = Date()
+            let now = now()
             let finished = total.map { done >= $0 } ?? false
+            estimate.record(label: label, done: done, at: now)
             guard finished || now.timeIntervalSince(lastProgress) > 0.2 else { return }
             lastProgress = now
-            write("\r\u{1B}[K\(label) \(done)\(total.map { "/\($0)" } ?? "")\(finished ? "\n" : "")")
+            let left = finished ? nil : total.flatMap { estimate.secondsLeft(to: $0) }.map { ", about \(RemainingTime.describe($0)) left" }
+            write("\r\u{1B}[K\(label) \(done)\(total.map { "/\($0)" } ?? "")\(left ?? "")\(finished ? "\n" : "")")
         }
     }
 
