@@ -46,9 +46,10 @@ public struct PhotoCostModel: Sendable, Equatable {
     }
 
     /// The least-squares model of `samples`; nil when they cannot tell pixels from faces apart
-    /// (fewer than two photos, no faces at all, or faces in proportion to the pixels throughout).
+    /// (fewer than three different face counts, e.g. portraits of one face each, or faces in
+    /// proportion to the pixels throughout).
     public static func fit(_ samples: [Sample]) -> PhotoCostModel? {
-        guard samples.count >= 2 else { return nil }
+        guard Set(samples.map(\.faces)).count >= 3 else { return nil }
         let m = samples.map(\.megapixels), f = samples.map { Double($0.faces) }
         let mm = dot(m, m), ff = dot(f, f), mf = dot(m, f)
         // The normal equations of detect = a m + b f; a determinant tiny against its terms means

@@ -166,7 +166,7 @@ struct BenchPhotosCommand: ParsableCommand {
             PhotoCostModel.Sample(megapixels: r.megapixels, faces: r.faces, detect: r.detect, classify: r.classify, other: r.decode + r.draw)
         }
         guard let model = PhotoCostModel.fit(samples) else {
-            return print("where the time goes: not fitted (needs photos whose faces are not in proportion to their pixels)")
+            return print("where the time goes: not fitted (needs photos of at least three different face counts, not in proportion to their pixels)")
         }
         print(String(format: "where the time goes (least squares over the %d photos): detection %.1f ms per MP + %.2f ms per face; "
                      + "classification %.2f ms per face; decoding, drawing and encoding %.1f ms per MP; "

@@ -52,9 +52,11 @@ final class PhotoCostModelTests: XCTestCase {
     func testNoFitWhenPixelsAndFacesCannotBeToldApart() {
         let sample = { (m: Double, f: Int) in PhotoCostModel.Sample(megapixels: m, faces: f, detect: 50, classify: 5, other: 3) }
         XCTAssertNil(PhotoCostModel.fit([sample(0.8, 3)]), "one photo")
-        XCTAssertNil(PhotoCostModel.fit([sample(0.8, 0), sample(0.4, 0)]), "no faces")
+        XCTAssertNil(PhotoCostModel.fit([sample(0.8, 0), sample(0.4, 0), sample(0.6, 0)]), "no faces")
+        XCTAssertNil(PhotoCostModel.fit([sample(0.8, 1), sample(0.4, 1), sample(0.6, 2), sample(0.3, 1)]),
+                     "portraits: one or two faces each say nothing of a face's cost")
         XCTAssertNil(PhotoCostModel.fit([sample(0.8, 4), sample(0.4, 2), sample(0.2, 1)]), "faces in proportion to pixels")
-        XCTAssertNotNil(PhotoCostModel.fit([sample(0.8, 4), sample(0.4, 3)]))
+        XCTAssertNotNil(PhotoCostModel.fit([sample(0.8, 4), sample(0.4, 3), sample(0.5, 9)]))
     }
 
     func testFacesWithinABudget() {
