@@ -43,6 +43,8 @@ let package = Package(
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5"),
         // Run-time check that the CPU can run SmileKernels.
         .target(name: "CCPUFeatures"),
+        // glibc's mallopt, to keep freed photo buffers for the next photo (see ProcessMemory).
+        .target(name: "CMallocTuning"),
         // The packed-weight GEMM micro-kernel for small inference convolutions (AVX2 + FMA).
         .target(name: "SmileKernels", dependencies: ["CCPUFeatures"], swiftSettings: [.unsafeFlags(kernelFlags)]),
         // Tensors, layers, optimisers, VGG-19, safetensors. Knows nothing of faces.
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "SmileKit",
             dependencies: [
-                "SmileNN", "SmileVision",
+                "SmileNN", "SmileVision", "CMallocTuning",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CSV", package: "CSV.swift"),
             ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SmileKit
 
 /// The `smile` command: finds faces and tells whether each person is smiling.
 @main
@@ -20,4 +21,10 @@ struct Smile: ParsableCommand {
                       CompareFramesCommand.self, DatasetCommand.self, TrainCommand.self, ModelCommand.self, ImportKerasCommand.self,
                       BenchCommand.self]
     )
+
+    /// Runs the command line, with freed photo buffers kept for the next photo (see ProcessMemory).
+    static func main() {
+        ProcessMemory.keepFreedBuffers()
+        main(nil)
+    }
 }
