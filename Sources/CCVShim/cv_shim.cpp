@@ -3,6 +3,7 @@
 // thread-local message.
 
 #include "cv_shim.h"
+#include "area_resize.hpp"
 #include "exact_resize.hpp"
 #include "haar_integral.hpp"
 #include "haar_scan.hpp"
@@ -322,6 +323,8 @@ void resizeInto(const cv::Mat &src, cv::Mat &dst) {
         return;
     }
     int interp = (dst.cols <= src.cols && dst.rows <= src.rows) ? cv::INTER_AREA : cv::INTER_LINEAR;
+    // OpenCV's generic area path, bit for bit, in about half its time (area_resize.hpp).
+    if (interp == cv::INTER_AREA && src.type() == CV_8UC1 && dst.type() == CV_8UC1 && smile::resizeAreaExact(src, dst)) return;
     cv::Mat tmp;
     cv::resize(src, tmp, dst.size(), 0, 0, interp);
     tmp.copyTo(dst);  // dst wraps caller memory: copy, do not reallocate
@@ -803,6 +806,20 @@ int cvs_resize_linear_exact(const uint8_t *gray, int width, int height, uint8_t 
         else
             smile::resizeLinearExact(plan, gray, size_t(width), dst, size_t(dst_width), row_begin, row_end, 0, dst_width,
                                      engine == 1);
+        return CVS_OK;
+    });
+}
+
+int cvs_resize_area(const uint8_t *gray, int width, int height, uint8_t *dst, int dst_width, int dst_height, int engine) {
+    if (!validImage(gray, width, height, 1) || !validImage(dst, dst_width, dst_height, 1) || engine < 0 || engine > 2)
+        return fail(CVS_E_INVALID, "resize: invalid image or engine");
+    return guarded("resize", [&]() -> int {
+        cv::Mat src = wrap(gray, width, height, 1), out = wrap(dst, dst_width, dst_height, 1);
+        if (engine == 0 || !smile::resizeAreaExact(src, out, engine == 1)) {
+            cv::Mat tmp;
+            cv::resize(src, tmp, out.size(), 0, 0, cv::INTER_AREA);
+            tmp.copyTo(out);
+        }
         return CVS_OK;
     });
 }

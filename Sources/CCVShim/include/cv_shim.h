@@ -152,6 +152,13 @@ int cvs_integral(const uint8_t *gray, int width, int height, int32_t *sum, int32
 int cvs_resize_linear_exact(const uint8_t *gray, int width, int height, uint8_t *dst, int dst_width, int dst_height,
                             int row_begin, int row_end, int engine);
 
+/**
+ * A gray image shrunk to dst_width x dst_height as cvs_resize shrinks it (INTER_AREA): `engine`
+ * 0 is cv::resize, 1 our bit-exact area resize with AVX2 (where the CPU has it), 2 its portable
+ * loop. Size pairs ours does not handle (not smaller both ways, whole-number ratios) go to cv::resize.
+ */
+int cvs_resize_area(const uint8_t *gray, int width, int height, uint8_t *dst, int dst_width, int dst_height, int engine);
+
 /* ---- Drawing (in place) ------------------------------------------------- */
 
 /** Draws a rectangle outline in BGR colour (gray images get its luminance). */

@@ -9,7 +9,8 @@ final class PhotoCostModelTests: XCTestCase {
     func testRecoversTheCoefficientsOfExactData() throws {
         let truth = PhotoCostModel(detectPerMegapixel: 90, detectPerFace: 0.65, classifyPerFace: 0.9, otherPerMegapixel: 9)
         let samples = shapes.map { m, f in
-            PhotoCostModel.Sample(megapixels: m, faces: f, detect: 90 * m + 0.65 * Double(f), classify: 0.9 * Double(f), other: 9 * m)
+            PhotoCostModel.Sample(megapixels: m, faces: f, detect: truth.detectPerMegapixel * m + truth.detectPerFace * Double(f),
+                                  classify: truth.classifyPerFace * Double(f), other: truth.otherPerMegapixel * m)
         }
         let model = try XCTUnwrap(PhotoCostModel.fit(samples))
         XCTAssertEqual(model.detectPerMegapixel, 90, accuracy: 1e-9)
