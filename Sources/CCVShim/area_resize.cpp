@@ -107,8 +107,6 @@ __attribute__((target("avx2"))) void horizontalAvx2(const ColumnTaps &c, const u
 }
 
 /// sum[x] = beta * row[x] (`start`) or sum[x] += beta * row[x], rounded as OpenCV's loop rounds.
-void accumulate(float *sum, const float *row, float beta, int n, bool start, bool vectorised);
-
 __attribute__((target("avx2"))) void accumulateAvx2(float *sum, const float *row, float beta, int n, bool start) {
     const __m256 b = _mm256_set1_ps(beta);
     int x = 0;
@@ -119,6 +117,7 @@ __attribute__((target("avx2"))) void accumulateAvx2(float *sum, const float *row
     for (; x < n; ++x) sum[x] = start ? beta * row[x] : sum[x] + beta * row[x];
 }
 
+/// The same, with AVX2 when `vectorised`.
 void accumulate(float *sum, const float *row, float beta, int n, bool start, bool vectorised) {
     if (vectorised) return accumulateAvx2(sum, row, beta, n, start);
     for (int x = 0; x < n; ++x) sum[x] = start ? beta * row[x] : sum[x] + beta * row[x];

@@ -324,7 +324,7 @@ void resizeInto(const cv::Mat &src, cv::Mat &dst) {
     }
     int interp = (dst.cols <= src.cols && dst.rows <= src.rows) ? cv::INTER_AREA : cv::INTER_LINEAR;
     // OpenCV's generic area path, bit for bit, in about half its time (area_resize.hpp).
-    if (interp == cv::INTER_AREA && src.type() == CV_8UC1 && dst.type() == CV_8UC1 && smile::resizeAreaExact(src, dst)) return;
+    if (interp == cv::INTER_AREA && smile::resizeAreaExact(src, dst)) return;
     cv::Mat tmp;
     cv::resize(src, tmp, dst.size(), 0, 0, interp);
     tmp.copyTo(dst);  // dst wraps caller memory: copy, do not reallocate
