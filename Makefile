@@ -42,7 +42,7 @@ test-data: deps
 ## The whole suite also passes under ASan: swift test --sanitize=address --scratch-path .build-asan
 test-asan: deps
 	ASAN_OPTIONS=detect_leaks=0 swift test --sanitize=address --scratch-path .build-asan \
-	  --filter 'SafeTensorsCorruptTests|ModelFileTests|DecodeErrorTests|ImageCodecParityTests|ResumableOutputTests|OutputTableTests|BadInputEndToEndTests|HaarScanEngineTests|PackedGemmTests|HaarPyramidResizeTests|HaarIntegralTests|HaarLevelSelectionTests|HaarGroupingTests|AreaResizeTests'
+	  --filter 'SafeTensorsCorruptTests|ModelFileTests|DecodeErrorTests|ImageCodecParityTests|ResumableOutputTests|OutputTableTests|BadInputEndToEndTests|HaarScanEngineTests|PackedGemmTests|HaarPyramidResizeTests|HaarIntegralTests|HaarLevelSelectionTests|HaarGroupingTests|AreaResizeTests|RectGroupingTests'
 
 ## ThreadSanitizer over the tests that run code on several threads: the crop bank's parallel
 ## decode and the batch prefetch (ThreadedLoadingTests), and the signal handling and stop request

@@ -9,6 +9,7 @@
 #include "haar_scan.hpp"
 #include "image_codecs.hpp"
 #include "lazy_opencv.hpp"
+#include "rect_grouping.hpp"
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -358,9 +359,10 @@ static int handOut(const std::vector<cv::Rect> &boxes, const std::vector<int> &n
     return CVS_OK;
 }
 
-/// cv::groupRectangles (eps 0.2, as detectMultiScale) and clipping to the image, as detectMultiScale ends.
+/// cv::groupRectangles (eps 0.2, as detectMultiScale; our equal, faster version) and clipping to the
+/// image, as detectMultiScale ends.
 static void groupAndClip(cv::Size image, int minNeighbours, std::vector<cv::Rect> &boxes, std::vector<int> &neighbours) {
-    cv::groupRectangles(boxes, neighbours, minNeighbours, 0.2);
+    smile::groupSimilarRects(boxes, neighbours, minNeighbours, 0.2);
     const cv::Rect whole(0, 0, image.width, image.height);
     size_t kept = 0;
     for (size_t i = 0; i < boxes.size(); ++i) {
@@ -378,29 +380,16 @@ static void groupAndClip(cv::Size image, int minNeighbours, std::vector<cv::Rect
 /// average of its boxes (rounded as groupRectangles rounds), with its size in `counts`; clipped to
 /// the image. groupRectangles itself cannot: at threshold 0 it returns the boxes ungrouped.
 static void clusterAndClip(cv::Size image, std::vector<cv::Rect> &boxes, std::vector<int> &counts) {
-    std::vector<int> labels;
-    const int clusters = cv::partition(boxes, labels, cv::SimilarRects(0.2));
-    std::vector<cv::Rect> sums(size_t(clusters), cv::Rect(0, 0, 0, 0));
-    counts.assign(size_t(clusters), 0);
-    for (size_t i = 0; i < boxes.size(); ++i) {
-        cv::Rect &sum = sums[size_t(labels[i])];
-        sum.x += boxes[i].x;
-        sum.y += boxes[i].y;
-        sum.width += boxes[i].width;
-        sum.height += boxes[i].height;
-        ++counts[size_t(labels[i])];
-    }
+    std::vector<cv::Rect> averages;
+    smile::averageClusters(boxes, 0.2, averages, counts);
     const cv::Rect whole(0, 0, image.width, image.height);
     boxes.clear();
     size_t kept = 0;
-    for (int c = 0; c < clusters; ++c) {
-        const float s = 1.f / float(counts[size_t(c)]);  // as groupRectangles: float, rounded
-        const cv::Rect &sum = sums[size_t(c)];
-        const cv::Rect r = cv::Rect(cv::saturate_cast<int>(sum.x * s), cv::saturate_cast<int>(sum.y * s),
-                                    cv::saturate_cast<int>(sum.width * s), cv::saturate_cast<int>(sum.height * s)) & whole;
+    for (size_t c = 0; c < averages.size(); ++c) {
+        const cv::Rect r = averages[c] & whole;
         if (r.area() <= 0) continue;
         boxes.push_back(r);
-        counts[kept++] = counts[size_t(c)];
+        counts[kept++] = counts[c];
     }
     counts.resize(kept);
 }
@@ -820,6 +809,34 @@ int cvs_resize_area(const uint8_t *gray, int width, int height, uint8_t *dst, in
             cv::resize(src, tmp, out.size(), 0, 0, cv::INTER_AREA);
             tmp.copyTo(out);
         }
+        return CVS_OK;
+    });
+}
+
+int cvs_group_rectangles(const int *xywh, int count, int threshold, int engine, int *out, int *out_count, int *labels) {
+    if (count < 0 || (count > 0 && (!xywh || !out)) || !out_count || engine < 0 || engine > 1)
+        return fail(CVS_E_INVALID, "group: invalid boxes or engine");
+    return guarded("group", [&]() -> int {
+        std::vector<cv::Rect> boxes;
+        for (int i = 0; i < count; ++i) boxes.emplace_back(xywh[4 * i], xywh[4 * i + 1], xywh[4 * i + 2], xywh[4 * i + 3]);
+        if (labels) {
+            std::vector<int> found;
+            if (engine == 0)
+                cv::partition(boxes, found, cv::SimilarRects(0.2));
+            else
+                smile::partitionSimilarRects(boxes, 0.2, found);
+            std::copy(found.begin(), found.end(), labels);
+        }
+        std::vector<int> weights;
+        if (engine == 0)
+            cv::groupRectangles(boxes, weights, threshold, 0.2);
+        else
+            smile::groupSimilarRects(boxes, weights, threshold, 0.2);
+        for (size_t i = 0; i < boxes.size(); ++i) {
+            const int kept[5] = {boxes[i].x, boxes[i].y, boxes[i].width, boxes[i].height, weights[i]};
+            std::copy(kept, kept + 5, out + 5 * i);
+        }
+        *out_count = int(boxes.size());
         return CVS_OK;
     });
 }

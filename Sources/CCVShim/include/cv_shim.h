@@ -267,6 +267,16 @@ int cvs_cascade_raw_windows(cvs_cascade *cascade, const uint8_t *gray, int width
 int cvs_group_detections(const cvs_detection *raw, int raw_count, int min_neighbours, int width, int height,
                          cvs_detection **out, int *count);
 
+/**
+ * Groups `count` boxes (x, y, width, height each in `xywh`) as cv::groupRectangles(boxes,
+ * weights, threshold, 0.2) does: `engine` 0 is OpenCV's, 1 ours (used by detection). Writes the
+ * kept boxes with their window counts (x, y, width, height, count each; room for `count` of them)
+ * to `out` and their number to `*out_count`. With `labels` non-NULL, also writes each box's
+ * cluster as cv::partition numbers it (engine 0 cv::partition itself). For tests.
+ */
+int cvs_group_rectangles(const int *xywh, int count, int threshold, int engine, int *out, int *out_count, int *labels);
+
+
 /* ---- Video -------------------------------------------------------------- */
 
 typedef struct cvs_video cvs_video;
