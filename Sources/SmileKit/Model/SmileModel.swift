@@ -4,7 +4,8 @@ import SmileVision
 
 /// A smile classifier: a network plus the metadata that says how to feed it.
 ///
-/// Not thread-safe: the network reuses its buffers across calls.
+/// Not thread-safe: the network reuses its buffers across calls. One call may still use several
+/// threads (`setComputeThreads`).
 public final class SmileModel {
     /// How the model expects its input and how it was made.
     public let metadata: ModelMetadata
@@ -12,6 +13,12 @@ public final class SmileModel {
     public let network: Sequential
     /// Where the model was loaded from, or a description.
     public let source: String
+    /// Threads one batch of faces is split over (see `setComputeThreads`).
+    public private(set) var computeThreads = 1
+    /// Copies of `network` for the compute threads after the first, sharing its weights.
+    private var networkCopies: [Sequential] = []
+    /// Faces each compute thread gets at least: a part smaller than this is not worth a thread.
+    public static let minimumFacesPerThread = 4
 
     /// Wraps a built network with its metadata.
     public init(network: Sequential, metadata: ModelMetadata, source: String) {
@@ -67,10 +74,45 @@ public final class SmileModel {
         return Tensor(shape: [crops.count, channels, height, width], data: data)
     }
 
-    /// p(smile) for each face crop, in one batched pass.
+    /// Splits each batch of faces over up to `threads` threads, each part through its own copy of
+    /// the network (our convolution kernels run on the calling thread: a crowd's faces, classified
+    /// one after another, would otherwise leave the other cores idle). Call it once the weights are
+    /// final: the copies take them as they are now.
+    public func setComputeThreads(_ threads: Int) throws {
+        let tensors = Dictionary(network.namedTensors().map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
+        networkCopies = try (0..<max(threads - 1, 0)).map { _ in
+            let copy = Self.makeNetwork(for: metadata, seed: 0, randomWeights: false)
+            try copy.load(tensors)
+            return copy
+        }
+        computeThreads = networkCopies.count + 1
+    }
+
+    /// The parts a batch of `faces` is split into over `threads` threads: as even as can be, each of
+    /// at least `minimumFacesPerThread` faces (one part when there are too few).
+    public static func parts(faces: Int, threads: Int) -> [Range<Int>] {
+        let count = max(1, min(threads, faces / minimumFacesPerThread))
+        return (0..<count).map { part in part * faces / count..<(part + 1) * faces / count }
+    }
+
+    /// p(smile) for each face crop: one batched pass per part of `parts(faces:threads:)`, the parts
+    /// on threads of their own.
     public func smileProbabilities(_ crops: [Image]) -> [Float] {
         guard !crops.isEmpty else { return [] }
-        let probabilities = network.predictProbabilities(inputBatch(crops))
+        let parts = Self.parts(faces: crops.count, threads: computeThreads)
+        guard parts.count > 1 else { return smileProbabilities(Array(crops), on: network) }
+        var results = [[Float]](repeating: [], count: parts.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: parts.count) { part in
+            let probabilities = smileProbabilities(Array(crops[parts[part]]), on: part == 0 ? network : networkCopies[part - 1])
+            lock.withLock { results[part] = probabilities }
+        }
+        return results.flatMap { $0 }
+    }
+
+    /// p(smile) for each face crop, in one batched pass through `net`.
+    private func smileProbabilities(_ crops: [Image], on net: Sequential) -> [Float] {
+        let probabilities = net.predictProbabilities(inputBatch(crops))
         return (0..<crops.count).map { probabilities.data[$0 * 2 + 1] }
     }
 

@@ -12,9 +12,10 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("p(smile) at or above which a face counts as smiling (default: the model's own).", valueName: "p"))
     var threshold: Float?
 
-    @Option(help: ArgumentHelp("Compute threads for the classifier (OpenBLAS) and within face detection (OpenCV). "
-                               + "One is fastest on a busy machine: face batches are small, and decoding, detection "
-                               + "and classification of video frames already run on threads of their own.", valueName: "n"))
+    @Option(help: ArgumentHelp("Compute threads within face detection (a level's rows) and for the classifier "
+                               + "(a photo's or frame's faces split over them, 4 or more each). One is fastest on a "
+                               + "busy machine: reading, detection and classification of the next photo or frame "
+                               + "already run on threads of their own.", valueName: "n"))
     var threads: Int = 1
 
     func validate() throws {
@@ -26,7 +27,9 @@ struct ModelOptions: ParsableArguments {
     func loadModel() throws -> SmileModel {
         setThreadCount(threads)
         setOpenCVThreadCount(threads)
-        return try SmileModel.load(contentsOf: try DefaultModel.locate(explicit: model))
+        let loaded = try SmileModel.load(contentsOf: try DefaultModel.locate(explicit: model))
+        try loaded.setComputeThreads(threads)
+        return loaded
     }
 }
 
