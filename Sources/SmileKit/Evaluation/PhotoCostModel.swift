@@ -76,11 +76,11 @@ public struct PhotoCostModel: Sendable, Equatable {
     }
 
     /// The most faces a photo of `megapixels` can hold and still take at most `budget` milliseconds
-    /// by the model (0 when even a photo without faces takes longer).
-    public func faces(within budget: Double, megapixels: Double) -> Int {
+    /// by the model; nil when even a photo without faces takes longer.
+    public func faces(within budget: Double, megapixels: Double) -> Int? {
         let left = budget - (detectPerMegapixel + otherPerMegapixel) * megapixels
         let perFace = detectPerFace + classifyPerFace
-        guard left >= 0 else { return 0 }
+        guard left >= 0 else { return nil }
         guard perFace > 0 else { return Int.max }
         return Int((left / perFace).rounded(.down))
     }

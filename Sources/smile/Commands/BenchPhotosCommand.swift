@@ -172,7 +172,12 @@ struct BenchPhotosCommand: ParsableCommand {
                      + "classification %.2f ms per face; decoding, drawing and encoding %.1f ms per MP; "
                      + "the fit is off by %.1f ms a photo (rms)", rows.count, model.detectPerMegapixel, model.detectPerFace,
                      model.classifyPerFace, model.otherPerMegapixel, model.rmsError))
-        print(String(format: "by that fit a photo fits in 100 ms with up to %d faces at 1 MP, %d at 0.8 MP",
-                     model.faces(within: 100, megapixels: 1), model.faces(within: 100, megapixels: 0.8)))
+        let fits = [1.0, 0.8].map { megapixels -> String in
+            guard let faces = model.faces(within: 100, megapixels: megapixels) else {
+                return String(format: "none of %.1f MP, even without faces", megapixels)
+            }
+            return String(format: "one of %.1f MP with up to %d faces", megapixels, faces)
+        }
+        print("by that fit a photo fits in 100 ms: " + fits.joined(separator: "; "))
     }
 }

@@ -65,6 +65,7 @@ final class PhotoCostModelTests: XCTestCase {
         // 100 ms less 80 ms for 0.8 MP leaves 20 ms: 12 faces at 1.55 ms (12.9).
         XCTAssertEqual(model.faces(within: 100, megapixels: 0.8), 12)
         XCTAssertEqual(model.milliseconds(megapixels: 0.8, faces: 12), 80 + 12 * 1.55, accuracy: 1e-9)
-        XCTAssertEqual(model.faces(within: 100, megapixels: 1.1), 0, "the pixels alone take 110 ms")
+        XCTAssertNil(model.faces(within: 100, megapixels: 1.1), "the pixels alone take 110 ms")
+        XCTAssertEqual(model.faces(within: 100, megapixels: 0.99), 0, "99 ms for the pixels, no room for a face")
     }
 }
