@@ -13,9 +13,10 @@ struct ModelOptions: ParsableArguments {
     var threshold: Float?
 
     @Option(help: ArgumentHelp("Compute threads within face detection (a level's rows) and for the classifier "
-                               + "(a photo's or frame's faces split over them, 4 or more each). One is fastest on a "
-                               + "busy machine: reading, detection and classification of the next photo or frame "
-                               + "already run on threads of their own.", valueName: "n"))
+                               + "(a photo's or frame's faces split over them, \(SmileModel.minimumFacesPerThread) or more "
+                               + "each). One is fastest on a "
+                               + "busy machine: the next photo or frame is already read and searched on threads of "
+                               + "their own while one is classified.", valueName: "n"))
     var threads: Int = 1
 
     func validate() throws {
