@@ -34,7 +34,9 @@ struct BenchNNCommand: ParsableCommand {
     var sizes = "64x64,218x178"
     @Option(help: ArgumentHelp("Batch sizes, comma-separated.", valueName: "list"))
     var batches = "1,32"
-    @Option(help: ArgumentHelp("OpenBLAS thread counts, comma-separated.", valueName: "list"))
+    @Option(help: ArgumentHelp("OpenBLAS thread counts, comma-separated. Only im2col convolutions and dense layers "
+                               + "use OpenBLAS; the direct, Winograd and packed kernels run on the calling thread "
+                               + "(the tool's --threads splits a photo's faces over threads instead).", valueName: "list"))
     var threads = "1"
     @Option(help: ArgumentHelp("Convolution algorithms: auto, im2col, winograd, winograd4, packed, direct (comma-separated).", valueName: "list"))
     var conv = "auto"
