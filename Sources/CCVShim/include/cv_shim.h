@@ -276,7 +276,6 @@ int cvs_group_detections(const cvs_detection *raw, int raw_count, int min_neighb
  */
 int cvs_group_rectangles(const int *xywh, int count, int threshold, int engine, int *out, int *out_count, int *labels);
 
-
 /* ---- Video -------------------------------------------------------------- */
 
 typedef struct cvs_video cvs_video;
