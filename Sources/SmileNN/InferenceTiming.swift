@@ -63,6 +63,31 @@ public enum InferenceTiming {
         return TimingSummary(samples: samples)
     }
 
+    /// Times `repeats` passes of `input` split by batch into `parts` after `warmup` untimed ones, each
+    /// part through its own network of `nets` (copies with the same weights) on a thread of its own,
+    /// as the tool splits a photo's faces over `--threads`. With one part, `time(_:input:warmup:repeats:)`.
+    public static func time(_ nets: [Sequential], input: Tensor, parts: [Range<Int>], warmup: Int, repeats: Int) -> TimingSummary {
+        guard parts.count > 1 else { return time(nets[0], input: input, warmup: warmup, repeats: repeats) }
+        precondition(nets.count >= parts.count, "a network for each part")
+        let imageShape = Array(input.shape.dropFirst())
+        let perImage = imageShape.reduce(1, *)
+        let inputs = parts.map { part in
+            Tensor(shape: [part.count] + imageShape, data: Array(input.data[part.lowerBound * perImage..<part.upperBound * perImage]))
+        }
+        func pass() {
+            DispatchQueue.concurrentPerform(iterations: parts.count) { i in _ = nets[i].predictLogits(inputs[i]) }
+        }
+        for _ in 0..<warmup { pass() }
+        var samples: [Double] = []
+        samples.reserveCapacity(repeats)
+        for _ in 0..<repeats {
+            let start = nowMilliseconds()
+            pass()
+            samples.append(nowMilliseconds() - start)
+        }
+        return TimingSummary(samples: samples)
+    }
+
     /// Times each layer of the inference plan separately (same warm-up and repeats as `time`).
     public static func timeLayers(_ net: Sequential, input: Tensor, warmup: Int, repeats: Int) -> [LayerTiming] {
         let layers = net.inferenceLayers

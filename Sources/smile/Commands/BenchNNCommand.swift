@@ -18,7 +18,9 @@ struct BenchNNCommand: ParsableCommand {
         by weights packed once for SmileKernels' AVX2/FMA kernel (auto picks it below 128 GEMM columns); \
         --conv direct computes 3x3 convolutions directly wherever it can (auto does for up to 16 input \
         channels). Width 1 uses 3 input channels, \
-        other widths 1 (like the shipped model) unless --channels is given.
+        other widths 1 (like the shipped model) unless --channels is given. With --threads above 1 a batch \
+        is split over that many threads as the tool splits a photo's faces, each part through its own copy of \
+        the network (our convolution kernels run on the calling thread); a batch of 1 stays on one.
 
         Examples:
           smile bench nn
@@ -34,9 +36,10 @@ struct BenchNNCommand: ParsableCommand {
     var sizes = "64x64,218x178"
     @Option(help: ArgumentHelp("Batch sizes, comma-separated.", valueName: "list"))
     var batches = "1,32"
-    @Option(help: ArgumentHelp("OpenBLAS thread counts, comma-separated. Only im2col convolutions and dense layers "
-                               + "use OpenBLAS; the direct, Winograd and packed kernels run on the calling thread "
-                               + "(the tool's --threads splits a photo's faces over threads instead).", valueName: "list"))
+    @Option(help: ArgumentHelp("Thread counts, comma-separated: a batch is split over them as the tool splits a "
+                               + "photo's faces (parts of \(SmileModel.minimumFacesPerThread) or more images, each "
+                               + "through its own copy of the network), and OpenBLAS gets as many (only im2col "
+                               + "convolutions and dense layers use it). --per-layer times one copy.", valueName: "list"))
     var threads = "1"
     @Option(help: ArgumentHelp("Convolution algorithms: auto, im2col, winograd, winograd4, packed, direct (comma-separated).", valueName: "list"))
     var conv = "auto"
@@ -99,33 +102,47 @@ struct BenchNNCommand: ParsableCommand {
         print("repeats \(repeats) after \(warmup) warm-up; \(clock == "cpu" ? "process CPU" : "wall-clock") times in ms")
         printHeader()
         var rows: [Row] = []
-        var networks: [(label: String, width: Double, channels: Int, height: Int, width_: Int, net: Sequential)] = []
+        // Each network with a way to make more of it, the same weights (for batches split over threads).
+        var networks: [(label: String, width: Double, channels: Int, height: Int, width_: Int, make: () throws -> Sequential)] = []
         if let model {
-            let loaded = try SmileModel.load(contentsOf: URL(fileURLWithPath: model))
+            let url = URL(fileURLWithPath: model)
+            let loaded = try SmileModel.load(contentsOf: url)
             let (c, h, w) = loaded.metadata.inputShape
-            networks.append((URL(fileURLWithPath: model).lastPathComponent, loaded.metadata.network.widthMultiplier, c, h, w, loaded.network))
+            networks.append((url.lastPathComponent, loaded.metadata.network.widthMultiplier, c, h, w,
+                             { try SmileModel.load(contentsOf: url).network }))
         }
         for width in model == nil ? plan.widths : [] {
             for (h, w) in plan.sizes {
                 let c = channels ?? (width == 1 ? 3 : 1)
                 let config = VGG19Configuration(widthMultiplier: width, inputHeight: h, inputWidth: w, inputChannels: c)
-                networks.append(("vgg19", width, c, h, w, VGG19.make(config, seed: 1)))
+                networks.append(("vgg19", width, c, h, w, { VGG19.make(config, seed: 1) }))
             }
         }
         for entry in networks {
-            let net = entry.net
-            let base: Sequential? = net.layers.contains { $0.name == "block5_pool" }
-                ? Sequential(Array(net.layers[..<VGG19.blockStartIndex(6, in: net)])) : nil
+            // Whole networks and their convolutional bases, one of each per thread a batch is split over.
+            var nets: [Sequential] = [], bases: [Sequential?] = []
+            func ensure(_ count: Int) throws {
+                while nets.count < count {
+                    let net = try entry.make()
+                    nets.append(net)
+                    bases.append(net.layers.contains { $0.name == "block5_pool" }
+                        ? Sequential(Array(net.layers[..<VGG19.blockStartIndex(6, in: net)])) : nil)
+                }
+            }
+            try ensure(1)
             for batch in plan.batches {
                 var rng = SeededRandom(seed: 7)
                 let input = Tensor(shape: [batch, entry.channels, entry.height, entry.width_], normalStd: 1, rng: &rng)
                 for threadCount in plan.threads {
                     setThreadCount(threadCount)
+                    let split = SmileModel.parts(faces: batch, threads: threadCount)
+                    try ensure(split.count)
                     for algorithm in plan.convs {
                         for part in plan.parts {
-                            guard let timed = part == "base" ? base : net else { continue }
-                            timed.setConvolutionAlgorithm(algorithm)
-                            let timing = InferenceTiming.time(timed, input: input, warmup: warmup, repeats: repeats)
+                            let copies = (part == "base" ? bases : nets.map { Optional($0) }).prefix(split.count).compactMap { $0 }
+                            guard copies.count == split.count, let timed = copies.first else { continue }
+                            copies.forEach { $0.setConvolutionAlgorithm(algorithm) }
+                            let timing = InferenceTiming.time(copies, input: input, parts: split, warmup: warmup, repeats: repeats)
                             let row = Row(
                                 model: entry.label, width: entry.width, channels: entry.channels, height: entry.height,
                                 widthPx: entry.width_, batch: batch, threads: threadCount, conv: algorithm, part: part,
@@ -135,7 +152,7 @@ struct BenchNNCommand: ParsableCommand {
                             if perLayer {
                                 printLayers(InferenceTiming.timeLayers(timed, input: input, warmup: warmup, repeats: repeats))
                             }
-                            timed.invalidateInference()
+                            copies.forEach { $0.invalidateInference() }
                         }
                     }
                 }
