@@ -13,8 +13,8 @@ struct ModelOptions: ParsableArguments {
     var threshold: Float?
 
     @Option(help: ArgumentHelp("Compute threads within face detection (a level's rows) and for the classifier "
-                               + "(a photo's or frame's faces split over them, \(SmileModel.minimumFacesPerThread) or more "
-                               + "each). One is fastest on a "
+                               + "(a photo's or frame's faces split over them, at most one part per core, "
+                               + "\(SmileModel.minimumFacesPerThread) or more faces each). One is fastest on a "
                                + "busy machine: the next photo or frame is already read and searched on threads of "
                                + "their own while one is classified.", valueName: "n"))
     var threads: Int = 1
@@ -29,7 +29,8 @@ struct ModelOptions: ParsableArguments {
         setThreadCount(threads)
         setOpenCVThreadCount(threads)
         let loaded = try SmileModel.load(contentsOf: try DefaultModel.locate(explicit: model))
-        try loaded.setComputeThreads(threads)
+        // More parts than cores would only add copies of the network (each as large as the model).
+        try loaded.setComputeThreads(min(threads, max(ProcessInfo.processInfo.activeProcessorCount, 1)))
         return loaded
     }
 }
