@@ -100,7 +100,7 @@ public final class SmileModel {
     public func smileProbabilities(_ crops: [Image]) -> [Float] {
         guard !crops.isEmpty else { return [] }
         let parts = Self.parts(faces: crops.count, threads: computeThreads)
-        guard parts.count > 1 else { return smileProbabilities(Array(crops), on: network) }
+        guard parts.count > 1 else { return smileProbabilities(crops, on: network) }
         var results = [[Float]](repeating: [], count: parts.count)
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: parts.count) { part in

@@ -139,7 +139,8 @@ struct BenchNNCommand: ParsableCommand {
                     try ensure(split.count)
                     for algorithm in plan.convs {
                         for part in plan.parts {
-                            let copies = (part == "base" ? bases : nets.map { Optional($0) }).prefix(split.count).compactMap { $0 }
+                            let pool: [Sequential?] = part == "base" ? bases : nets
+                            let copies = pool.prefix(split.count).compactMap { $0 }
                             guard copies.count == split.count, let timed = copies.first else { continue }
                             copies.forEach { $0.setConvolutionAlgorithm(algorithm) }
                             let timing = InferenceTiming.time(copies, input: input, parts: split, warmup: warmup, repeats: repeats)
