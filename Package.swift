@@ -45,12 +45,14 @@ let package = Package(
         .target(name: "CCPUFeatures"),
         // glibc's mallopt, to keep freed photo buffers for the next photo (see ProcessMemory).
         .target(name: "CMallocTuning"),
+        // A 3x3 convolution with bfloat16 products (AVX-512 BF16), in C: Swift has no vdpbf16ps.
+        .target(name: "CBFloat16Kernels", cSettings: [.unsafeFlags(["-O2"])]),
         // The packed-weight GEMM micro-kernel for small inference convolutions (AVX2 + FMA).
         .target(name: "SmileKernels", dependencies: ["CCPUFeatures"], swiftSettings: [.unsafeFlags(kernelFlags)]),
         // Tensors, layers, optimisers, VGG-19, safetensors. Knows nothing of faces.
         .target(
             name: "SmileNN",
-            dependencies: ["CBLAS", "CHDF5", "CCPUFeatures", "SmileKernels"],
+            dependencies: ["CBLAS", "CHDF5", "CCPUFeatures", "SmileKernels", "CBFloat16Kernels"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         // Swift face of the OpenCV shim: images, Haar detection, video frames.
@@ -70,7 +72,7 @@ let package = Package(
             name: "smile",
             dependencies: ["SmileKit", "SmileNN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "SmileKernels", "CHDF5"]),
+        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "SmileKernels", "CHDF5", "CBFloat16Kernels"]),
         .testTarget(name: "SmileVisionTests", dependencies: ["SmileVision"]),
         .testTarget(name: "SmileKitTests", dependencies: ["SmileKit"]),
         .testTarget(name: "SmileEndToEndTests", dependencies: ["SmileKit", "smile"]),

@@ -1,3 +1,4 @@
+import CBFloat16Kernels
 import SmileKernels
 
 /// A 3x3 stride-1 pad-1 convolution computed directly (SmileKernels' `directConvolution3x3`), for
@@ -12,6 +13,10 @@ final class DirectConvolution {
     private var packed: [Float] = []
     private var packedVersion: Int?
     private var scratch: [Float] = []
+    /// The bfloat16 kernel's packed weights (`CBFloat16Kernels`), the version they were packed from, and its scratch.
+    private var packedPairs: [UInt32] = []
+    private var packedPairsVersion: Int?
+    private var pairScratch: [UInt32] = []
 
     init(inputChannels: Int, outputChannels: Int) {
         self.inputChannels = inputChannels
@@ -23,31 +28,83 @@ final class DirectConvolution {
         PackedConvolutionWeights.isSupported && width % 8 == 0 && outputs % 4 == 0
     }
 
-    /// Convolves `input` `[N, in, H, W]` into `output` `[N, out, H, W]` (reusing its storage when the shape repeats).
-    func forward(_ input: Tensor, weight: Parameter, bias: Parameter?, fusedReLU: Bool, into output: inout Tensor) {
-        let n = input.shape[0], h = input.shape[2], w = input.shape[3]
+    /// Whether the bfloat16 kernel can compute a `[_, inputs, height, width]` to `outputs` convolution on this CPU.
+    static func appliesBFloat16(inputs: Int, outputs: Int, width: Int) -> Bool {
+        ConvolutionPrecision.bfloat16Supported && smile_bf16_conv3x3_applies(Int32(inputs), Int32(outputs), Int32(width)) != 0
+    }
+
+    /// Convolves `input` `[N, in, H, W]` into `output` `[N, out, H, W]` (reusing its storage when the
+    /// shape repeats), with bfloat16 products when `precision` says so and the kernel applies.
+    func forward(_ input: Tensor, weight: Parameter, bias: Parameter?, fusedReLU: Bool,
+                 precision: ConvolutionPrecision = .float32, into output: inout Tensor) {
+        let h = input.shape[2], w = input.shape[3]
         let cin = inputChannels, cout = outputChannels
+        if precision == .bfloat16 && Self.appliesBFloat16(inputs: cin, outputs: cout, width: w) {
+            forwardBFloat16(input, weight: weight, bias: bias, fusedReLU: fusedReLU, into: &output)
+            return
+        }
         precondition(Self.applies(outputs: cout, width: w), "direct convolution needs AVX2/FMA, W % 8 == 0, out % 4 == 0")
         prepare(weight)
-        output.reuse(shape: [n, cout, h, w])
         ensureCapacity(&scratch, directConvolution3x3ScratchCount(channels: cin, height: h, width: w))
+        packed.withUnsafeBufferPointer { p in
+            scratch.withUnsafeMutableBufferPointer { s in
+                forEachImage(input, bias: bias, into: &output) { x, b, y in
+                    directConvolution3x3(x, inputs: cin, height: h, width: w, packedWeights: p.baseAddress!, outputs: cout,
+                                         bias: b, relu: fusedReLU, scratch: s.baseAddress!, output: y)
+                }
+            }
+        }
+    }
+
+    /// `forward` with the bfloat16 kernel (which must apply).
+    private func forwardBFloat16(_ input: Tensor, weight: Parameter, bias: Parameter?, fusedReLU: Bool,
+                                 into output: inout Tensor) {
+        let h = Int32(input.shape[2]), w = Int32(input.shape[3])
+        let cin = Int32(inputChannels), cout = Int32(outputChannels)
+        preparePairs(weight)
+        ensureCapacity(&pairScratch, smile_bf16_conv3x3_scratch_count(cin, h, w))
+        packedPairs.withUnsafeBufferPointer { p in
+            pairScratch.withUnsafeMutableBufferPointer { s in
+                forEachImage(input, bias: bias, into: &output) { x, b, y in
+                    smile_bf16_conv3x3(x, cin, h, w, p.baseAddress!, cout, b, fusedReLU ? 1 : 0, s.baseAddress!, y)
+                }
+            }
+        }
+    }
+
+    /// Shapes `output` as `[N, out, H, W]` for `input` `[N, in, H, W]` and calls `convolve` with each
+    /// image's input, the bias (nil without one) and the image's output.
+    private func forEachImage(
+        _ input: Tensor, bias: Parameter?, into output: inout Tensor,
+        _ convolve: (UnsafePointer<Float>, UnsafePointer<Float>?, UnsafeMutablePointer<Float>) -> Void
+    ) {
+        let n = input.shape[0], plane = input.shape[2] * input.shape[3]
+        output.reuse(shape: [n, outputChannels, input.shape[2], input.shape[3]])
         let biasValues = bias?.value.data ?? []
         input.data.withUnsafeBufferPointer { x in
-            packed.withUnsafeBufferPointer { p in
-                biasValues.withUnsafeBufferPointer { b in
-                    scratch.withUnsafeMutableBufferPointer { s in
-                        output.data.withUnsafeMutableBufferPointer { y in
-                            for image in 0..<n {
-                                directConvolution3x3(
-                                    x.baseAddress! + image * cin * h * w, inputs: cin, height: h, width: w,
-                                    packedWeights: p.baseAddress!, outputs: cout, bias: b.isEmpty ? nil : b.baseAddress!,
-                                    relu: fusedReLU, scratch: s.baseAddress!, output: y.baseAddress! + image * cout * h * w)
-                            }
-                        }
+            biasValues.withUnsafeBufferPointer { b in
+                output.data.withUnsafeMutableBufferPointer { y in
+                    for image in 0..<n {
+                        convolve(x.baseAddress! + image * inputChannels * plane, b.isEmpty ? nil : b.baseAddress!,
+                                 y.baseAddress! + image * outputChannels * plane)
                     }
                 }
             }
         }
+    }
+
+    /// Repacks `weight` for the bfloat16 kernel if it changed since it was last packed.
+    private func preparePairs(_ weight: Parameter) {
+        if packedPairsVersion == weight.version && !packedPairs.isEmpty { return }
+        precondition(weight.value.shape == [outputChannels, inputChannels, 3, 3], "direct convolution needs [out, in, 3, 3] weights")
+        let count = smile_bf16_conv3x3_packed_count(Int32(outputChannels), Int32(inputChannels))
+        if packedPairs.count != count { packedPairs = [UInt32](repeating: 0, count: count) }
+        weight.value.data.withUnsafeBufferPointer { w in
+            packedPairs.withUnsafeMutableBufferPointer { p in
+                smile_bf16_conv3x3_pack(w.baseAddress!, Int32(outputChannels), Int32(inputChannels), p.baseAddress!)
+            }
+        }
+        packedPairsVersion = weight.version
     }
 
     /// Repacks `weight` (`[out, in, 3, 3]`) if it changed since it was last packed.

@@ -21,7 +21,7 @@ public struct LayerTiming: Sendable {
     public var name: String
     /// Output shape for the timed input.
     public var outputShape: [Int]
-    /// "direct", "wino2x2", "wino4x4", "im2col", "packed" (im2col on the packed-weight kernel), or "" for layers that are not convolutions.
+    /// "direct", "direct-bf16" (the direct convolution in bfloat16), "wino2x2", "wino4x4", "im2col", "packed" (im2col on the packed-weight kernel), or "" for layers that are not convolutions.
     public var path: String
     /// Multiply-adds times two of the layer as a direct convolution / matrix product (0 for cheap layers).
     public var flops: Double
@@ -111,7 +111,7 @@ public enum InferenceTiming {
             if let conv = layer as? Conv2D {
                 let x = inputs[i], y = shapes[i]
                 if conv.usesDirect(batch: x[0], height: x[2], width: x[3]) {
-                    path = "direct"
+                    path = conv.usesBFloat16(width: x[3]) ? "direct-bf16" : "direct"
                 } else {
                     switch conv.winogradTile(batch: x[0], height: x[2], width: x[3]) {
                     case .f2x2?: path = "wino2x2"

@@ -129,6 +129,12 @@ public final class Sequential {
         invalidateInference()
     }
 
+    /// Sets `precision` on every convolution; the inference plan is rebuilt on next use.
+    public func setConvolutionPrecision(_ precision: ConvolutionPrecision) {
+        for case let conv as Conv2D in layers { conv.precision = precision }
+        invalidateInference()
+    }
+
     /// Drops the cached inference plan; the next prediction rebuilds it.
     public func invalidateInference() {
         inferencePlan = []
@@ -157,6 +163,7 @@ public final class Sequential {
                 }
                 let fused = Conv2D(name: conv.name, weight: w, bias: b, padding: conv.padding)
                 fused.algorithm = conv.algorithm
+                fused.precision = conv.precision
                 if nextIsReLU(j) { fused.fusedReLU = true; j += 1 }
                 plan.append(fused)
                 i = j

@@ -38,6 +38,6 @@ extension Tensor {
 
 /// Grows `array` to at least `count` elements (never shrinks, so buffers are reused).
 @inline(__always)
-func ensureCapacity(_ array: inout [Float], _ count: Int) {
-    if array.count < count { array = [Float](repeating: 0, count: count) }
+func ensureCapacity<Element: Numeric>(_ array: inout [Element], _ count: Int) {
+    if array.count < count { array = [Element](repeating: 0, count: count) }
 }

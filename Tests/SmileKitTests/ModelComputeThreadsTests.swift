@@ -1,5 +1,6 @@
 import XCTest
 @testable import SmileKit
+import SmileNN
 import SmileVision
 
 /// A batch of faces split over compute threads (`SmileModel.setComputeThreads`): the parts, and
@@ -47,6 +48,26 @@ final class ModelComputeThreadsTests: XCTestCase {
         for (p, q) in zip(probabilities, reference.smileProbabilities(faces)) { XCTAssertEqual(p, q, accuracy: 1e-5) }
         // Twice the same (each copy reuses its buffers).
         XCTAssertEqual(split.smileProbabilities(faces), probabilities)
+    }
+
+    /// `setPrecision` reaches every copy, whether set before or after the copies are made.
+    func testPrecisionReachesEveryCopy() throws {
+        try XCTSkipUnless(ConvolutionPrecision.bfloat16Supported, "bfloat16 needs AVX-512 BF16")
+        let faces = crops(14)
+        let parts = SmileModel.parts(faces: faces.count, threads: 3)
+        let reference = Fixtures.tinyModel(seed: 5)
+        reference.setPrecision(.bfloat16)
+        let expected = parts.flatMap { reference.smileProbabilities(Array(faces[$0])) }
+        let before = Fixtures.tinyModel(seed: 5)
+        before.setPrecision(.bfloat16)
+        try before.setComputeThreads(3)
+        let after = Fixtures.tinyModel(seed: 5)
+        try after.setComputeThreads(3)
+        after.setPrecision(.bfloat16)
+        XCTAssertEqual(before.smileProbabilities(faces), expected)
+        XCTAssertEqual(after.smileProbabilities(faces), expected)
+        let float = parts.flatMap { Fixtures.tinyModel(seed: 5).smileProbabilities(Array(faces[$0])) }
+        XCTAssertNotEqual(expected, float, "bfloat16 rounds")
     }
 
     func testFewFacesStayOnOneThread() throws {

@@ -17,7 +17,10 @@ struct BenchNNCommand: ParsableCommand {
         the folded plan (batch-norm folded, ReLU fused, dropout removed). --conv packed multiplies im2col \
         by weights packed once for SmileKernels' AVX2/FMA kernel (auto picks it below 128 GEMM columns); \
         --conv direct computes 3x3 convolutions directly wherever it can (auto does for up to 16 input \
-        channels). Width 1 uses 3 input channels, \
+        channels, and wherever the bfloat16 kernel applies). --precision bfloat16 (the default where the \
+        CPU has AVX-512 BF16) rounds the direct convolutions' inputs and weights to bfloat16 and sums \
+        their products in float, on layers 16 or more pixels wide with 2 or more input channels: twice \
+        the multiply-adds per cycle ("direct-bf16" in --per-layer). Width 1 uses 3 input channels, \
         other widths 1 (like the shipped model) unless --channels is given. With --threads above 1 a batch \
         is split over that many threads as the tool splits a photo's faces, each part through its own copy of \
         the network (our convolution kernels run on the calling thread); a batch of 1 stays on one.
@@ -43,6 +46,9 @@ struct BenchNNCommand: ParsableCommand {
     var threads = "1"
     @Option(help: ArgumentHelp("Convolution algorithms: auto, im2col, winograd, winograd4, packed, direct (comma-separated).", valueName: "list"))
     var conv = "auto"
+    @Option(help: ArgumentHelp("Convolution precisions: float32, bfloat16 (comma-separated; default: the tool's, bfloat16 "
+                               + "where the CPU has AVX-512 BF16, else float32).", valueName: "list"))
+    var precision: String?
     @Option(help: ArgumentHelp("What to time: base (conv base only), net (whole network); comma-separated.", valueName: "list"))
     var parts = "net"
     @Flag(help: "Time the convolutional base only (same as --parts base).")
@@ -65,7 +71,7 @@ struct BenchNNCommand: ParsableCommand {
     /// One timed configuration.
     struct Row {
         var model: String, width: Double, channels: Int, height: Int, widthPx: Int
-        var batch: Int, threads: Int, conv: ConvolutionAlgorithm, part: String
+        var batch: Int, threads: Int, conv: ConvolutionAlgorithm, precision: ConvolutionPrecision, part: String
         var timing: TimingSummary, flops: Double
     }
 
@@ -76,7 +82,8 @@ struct BenchNNCommand: ParsableCommand {
     }
 
     /// The parsed lists.
-    private func plan() throws -> (widths: [Double], sizes: [(Int, Int)], batches: [Int], threads: [Int], convs: [ConvolutionAlgorithm], parts: [String]) {
+    private func plan() throws -> (widths: [Double], sizes: [(Int, Int)], batches: [Int], threads: [Int], convs: [ConvolutionAlgorithm],
+                                   precisions: [ConvolutionPrecision], parts: [String]) {
         func list<T>(_ text: String, _ option: String, _ parse: (String) -> T?) throws -> [T] {
             let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let values = items.compactMap(parse)
@@ -91,8 +98,9 @@ struct BenchNNCommand: ParsableCommand {
         let b = try list(batches, "batches") { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
         let t = try list(threads, "threads") { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
         let c = try list(conv, "conv") { ConvolutionAlgorithm(rawValue: $0) }
+        let r = try precision.map { try list($0, "precision") { ConvolutionPrecision(rawValue: $0) } } ?? [.fastest]
         let p = baseOnly ? ["base"] : try list(parts, "parts") { ["base", "net"].contains($0) ? $0 : nil }
-        return (w, s, b, t, c, p)
+        return (w, s, b, t, c, r, p)
     }
 
     func run() throws {
@@ -137,16 +145,16 @@ struct BenchNNCommand: ParsableCommand {
                     setThreadCount(threadCount)
                     let split = SmileModel.parts(faces: batch, threads: threadCount)
                     try ensure(split.count)
-                    for algorithm in plan.convs {
+                    for (algorithm, precision) in plan.convs.flatMap({ a in plan.precisions.map { (a, $0) } }) {
                         for part in plan.parts {
                             let pool: [Sequential?] = part == "base" ? bases : nets
                             let copies = pool.prefix(split.count).compactMap { $0 }
                             guard copies.count == split.count, let timed = copies.first else { continue }
-                            copies.forEach { $0.setConvolutionAlgorithm(algorithm) }
+                            copies.forEach { $0.setConvolutionAlgorithm(algorithm); $0.setConvolutionPrecision(precision) }
                             let timing = InferenceTiming.time(copies, input: input, parts: split, warmup: warmup, repeats: repeats)
                             let row = Row(
                                 model: entry.label, width: entry.width, channels: entry.channels, height: entry.height,
-                                widthPx: entry.width_, batch: batch, threads: threadCount, conv: algorithm, part: part,
+                                widthPx: entry.width_, batch: batch, threads: threadCount, conv: algorithm, precision: precision, part: part,
                                 timing: timing, flops: InferenceTiming.flops(timed, input: input))
                             rows.append(row)
                             printRow(row)
@@ -163,16 +171,16 @@ struct BenchNNCommand: ParsableCommand {
         if let csv { try writeCSV(rows, to: csv) }
     }
 
-    private static let columns = ["model", "width", "input", "batch", "threads", "conv", "part", "median_ms", "min_ms", "median_ms_per_image", "min_ms_per_image", "gflops"]
+    private static let columns = ["model", "width", "input", "batch", "threads", "conv", "precision", "part", "median_ms", "min_ms", "median_ms_per_image", "min_ms_per_image", "gflops"]
 
     private func printHeader() {
-        print(pad(["model", "width", "input", "batch", "thr", "conv", "part", "median", "min", "med/img", "min/img", "GFLOP/s"]))
+        print(pad(["model", "width", "input", "batch", "thr", "conv", "prec", "part", "median", "min", "med/img", "min/img", "GFLOP/s"]))
     }
 
     private func fields(_ r: Row) -> [String] {
         let b = Double(r.batch)
         return [r.model, String(format: "%g", r.width), "\(r.channels)x\(r.height)x\(r.widthPx)", "\(r.batch)", "\(r.threads)",
-                r.conv.rawValue, r.part, String(format: "%.2f", r.timing.median), String(format: "%.2f", r.timing.min),
+                r.conv.rawValue, r.precision == .bfloat16 ? "bf16" : "f32", r.part, String(format: "%.2f", r.timing.median), String(format: "%.2f", r.timing.min),
                 String(format: "%.2f", r.timing.median / b), String(format: "%.2f", r.timing.min / b),
                 String(format: "%.1f", r.flops / (r.timing.median * 1e6))]
     }
@@ -183,11 +191,11 @@ struct BenchNNCommand: ParsableCommand {
     }
 
     private func pad(_ cells: [String]) -> String {
-        let widths = [24, 5, 10, 5, 3, 8, 4, 9, 9, 8, 8, 7]
+        let widths = [24, 5, 10, 5, 3, 8, 4, 4, 9, 9, 8, 8, 7]
         return zip(cells, widths).enumerated().map { i, cw in
             let (cell, w) = cw
             let fill = String(repeating: " ", count: max(0, w - cell.count))
-            return i < 3 || i == 5 || i == 6 ? cell + fill : fill + cell
+            return i < 3 || (5...7).contains(i) ? cell + fill : fill + cell
         }.joined(separator: " ")
     }
 
@@ -196,7 +204,7 @@ struct BenchNNCommand: ParsableCommand {
         for l in layers {
             total += l.timing.median
             let gflops = l.flops > 0 ? String(format: "%7.1f GFLOP/s", l.flops / (l.timing.median * 1e6)) : ""
-            print(String(format: "    %-14@ %-15@ %-8@ %8.3f ms (min %7.3f)  %@", l.name as NSString,
+            print(String(format: "    %-14@ %-15@ %-11@ %8.3f ms (min %7.3f)  %@", l.name as NSString,
                          l.outputShape.map(String.init).joined(separator: "x") as NSString, l.path as NSString,
                          l.timing.median, l.timing.min, gflops as NSString))
         }
@@ -208,8 +216,8 @@ struct BenchNNCommand: ParsableCommand {
         var text = BenchNNCommand.columns.joined(separator: ",") + "\n"
         for r in rows {
             var f = fields(r)
-            f[7] = String(format: "%.4f", r.timing.median); f[8] = String(format: "%.4f", r.timing.min)
-            f[9] = String(format: "%.4f", r.timing.median / Double(r.batch)); f[10] = String(format: "%.4f", r.timing.min / Double(r.batch))
+            f[8] = String(format: "%.4f", r.timing.median); f[9] = String(format: "%.4f", r.timing.min)
+            f[10] = String(format: "%.4f", r.timing.median / Double(r.batch)); f[11] = String(format: "%.4f", r.timing.min / Double(r.batch))
             text += f.map(quote).joined(separator: ",") + "\n"
         }
         try text.write(toFile: path, atomically: true, encoding: .utf8)

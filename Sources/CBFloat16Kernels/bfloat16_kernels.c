@@ -1,0 +1,146 @@
+#include "bfloat16_kernels.h"
+
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
+#endif
+
+int smile_cpu_has_avx512_bf16(void) {
+#if defined(__x86_64__)
+    // __builtin_cpu_supports also checks that the OS saves the ZMM registers (XGETBV).
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512bf16");
+#else
+    return 0;
+#endif
+}
+
+uint16_t smile_bfloat16(float value) {
+    uint32_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((bits >> 16) | 0x40);  // a quiet NaN
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return (uint16_t)(bits >> 16);
+}
+
+int smile_bf16_conv3x3_applies(int inputs, int outputs, int width) {
+    return inputs >= 2 && outputs > 0 && outputs % 4 == 0 && width > 0 && width % 16 == 0;
+}
+
+/// Input channel pairs: channels 2p and 2p + 1 share a word.
+static int pairCount(int inputs) { return (inputs + 1) / 2; }
+
+/// Row stride of a padded pair plane: the width, a one-pixel border each side, rounded up to whole vectors.
+static int paddedWidth(int width) { return (width + 2 + 15) / 16 * 16; }
+
+size_t smile_bf16_conv3x3_packed_count(int outputs, int inputs) {
+    return (size_t)outputs * (size_t)pairCount(inputs) * 9;
+}
+
+void smile_bf16_conv3x3_pack(const float *weight, int outputs, int inputs, uint32_t *packed) {
+    const int pairs = pairCount(inputs);
+    for (int group = 0; group < outputs / 4; ++group)
+        for (int p = 0; p < pairs; ++p)
+            for (int tap = 0; tap < 9; ++tap)
+                for (int c = 0; c < 4; ++c) {
+                    const float *w = weight + (size_t)(group * 4 + c) * inputs * 9 + tap;
+                    const uint32_t low = smile_bfloat16(w[(size_t)(2 * p) * 9]);
+                    const uint32_t high = 2 * p + 1 < inputs ? smile_bfloat16(w[(size_t)(2 * p + 1) * 9]) : 0;
+                    packed[(((size_t)group * pairs + p) * 9 + tap) * 4 + c] = low | high << 16;
+                }
+}
+
+size_t smile_bf16_conv3x3_scratch_count(int inputs, int height, int width) {
+    return (size_t)pairCount(inputs) * (size_t)(height + 3) * (size_t)paddedWidth(width);
+}
+
+#if defined(__x86_64__)
+
+/// Writes the input as zero-bordered pair planes: padded row r, column j of plane p hold input
+/// row r - 1, column j - 1 of channels 2p and 2p + 1 as one word. Two spare rows below let an odd
+/// last row be computed as the first of a pair.
+BF16_TARGET static void padPairs(const float *input, int inputs, int height, int width, uint32_t *scratch) {
+    // Word j of the result takes bfloat16 j of the low half (channel 2p) and j of the high half (2p + 1).
+    uint16_t order[32];
+    for (int j = 0; j < 16; ++j) order[2 * j] = (uint16_t)j, order[2 * j + 1] = (uint16_t)(16 + j);
+    const __m512i interleave = _mm512_loadu_si512(order);
+    const int pw = paddedWidth(width);
+    const size_t plane = (size_t)(height + 3) * pw, inputPlane = (size_t)height * width;
+    for (int p = 0; p < pairCount(inputs); ++p) {
+        uint32_t *dst = scratch + p * plane;
+        const float *even = input + 2 * p * inputPlane;
+        const float *odd = 2 * p + 1 < inputs ? even + inputPlane : NULL;
+        memset(dst, 0, (size_t)pw * sizeof *dst);
+        for (int row = 0; row < height; ++row) {
+            uint32_t *d = dst + (size_t)(row + 1) * pw;
+            d[0] = 0;
+            for (int x = 0; x < width; x += 16) {
+                const __m512 low = _mm512_loadu_ps(even + (size_t)row * width + x);
+                const __m512 high = odd ? _mm512_loadu_ps(odd + (size_t)row * width + x) : _mm512_setzero_ps();
+                const __m512i halves = (__m512i)_mm512_cvtne2ps_pbh(high, low);  // low's 16, then high's
+                _mm512_storeu_si512(d + 1 + x, _mm512_permutexvar_epi16(interleave, halves));
+            }
+            memset(d + 1 + width, 0, (size_t)(pw - width - 1) * sizeof *d);
+        }
+        memset(dst + (size_t)(height + 1) * pw, 0, 2 * (size_t)pw * sizeof *dst);
+    }
+}
+
+/// Sixteen output pixels of two rows (or one: `rows`) for four output channels: for each input
+/// pair and tap, one bfloat16 dot product of two channels per accumulator, eight accumulators.
+BF16_TARGET static inline void tile(const uint32_t *top, int pw, size_t plane, int pairs, const uint32_t *weights,
+                                    const float *bias, int relu, float *out, int width, size_t planeOut, int rows) {
+    __m512 a[4], b[4];
+    for (int c = 0; c < 4; ++c) a[c] = b[c] = _mm512_set1_ps(bias ? bias[c] : 0.0f);
+    for (int p = 0; p < pairs; ++p) {
+        for (int ky = 0; ky < 3; ++ky) {
+            const uint32_t *upper = top + (size_t)ky * pw, *lower = upper + pw;
+            for (int kx = 0; kx < 3; ++kx) {
+                const __m512bh u = (__m512bh)_mm512_loadu_si512(upper + kx);
+                const __m512bh l = (__m512bh)_mm512_loadu_si512(lower + kx);
+                const uint32_t *w = weights + (ky * 3 + kx) * 4;
+                for (int c = 0; c < 4; ++c) {
+                    const __m512bh s = (__m512bh)_mm512_set1_epi32((int)w[c]);
+                    a[c] = _mm512_dpbf16_ps(a[c], u, s);
+                    b[c] = _mm512_dpbf16_ps(b[c], l, s);
+                }
+            }
+        }
+        weights += 36;
+        top += plane;
+    }
+    for (int c = 0; c < 4; ++c) {
+        if (relu) a[c] = _mm512_max_ps(a[c], _mm512_setzero_ps()), b[c] = _mm512_max_ps(b[c], _mm512_setzero_ps());
+        _mm512_storeu_ps(out + c * planeOut, a[c]);
+        if (rows == 2) _mm512_storeu_ps(out + c * planeOut + width, b[c]);
+    }
+}
+
+BF16_TARGET void smile_bf16_conv3x3(const float *input, int inputs, int height, int width, const uint32_t *packed,
+                                    int outputs, const float *bias, int relu, uint32_t *scratch, float *output) {
+    padPairs(input, inputs, height, width, scratch);
+    const int pw = paddedWidth(width), pairs = pairCount(inputs);
+    const size_t plane = (size_t)(height + 3) * pw, planeOut = (size_t)height * width;
+    for (int group = 0; group < outputs / 4; ++group) {
+        const uint32_t *weights = packed + (size_t)group * pairs * 36;
+        float *out = output + (size_t)group * 4 * planeOut;
+        for (int row = 0; row < height; row += 2)
+            for (int x = 0; x < width; x += 16)
+                tile(scratch + (size_t)row * pw + x, pw, plane, pairs, weights, bias ? bias + group * 4 : NULL, relu,
+                     out + (size_t)row * width + x, width, planeOut, height - row < 2 ? 1 : 2);
+    }
+}
+
+#else
+
+void smile_bf16_conv3x3(const float *input, int inputs, int height, int width, const uint32_t *packed,
+                        int outputs, const float *bias, int relu, uint32_t *scratch, float *output) {
+    (void)input, (void)inputs, (void)height, (void)width, (void)packed, (void)outputs, (void)bias, (void)relu,
+        (void)scratch, (void)output;
+    __builtin_trap();  // smile_cpu_has_avx512_bf16() is 0 here: never called
+}
+
+#endif
