@@ -4,7 +4,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-#define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
+#define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 #endif
 
 int smile_cpu_has_avx512_bf16(void) {
@@ -57,16 +57,36 @@ size_t smile_bf16_conv3x3_scratch_count(int inputs, int height, int width) {
     return (size_t)pairCount(inputs) * (size_t)(height + 3) * (size_t)paddedWidth(width);
 }
 
+int smile_bf16_conv3x3_planes_applies(int inputs, int outputs, int height, int width) {
+    return inputs >= 2 && outputs > 0 && outputs % 4 == 0 && width > 0 && width <= 16 && height > 0 &&
+           height * width % 16 == 0;
+}
+
+size_t smile_bf16_conv3x3_planes_scratch_count(int images, int inputs, int height, int width) {
+    const size_t positions = (size_t)images * height * width;
+    // Pair planes of the input, then the unfolded columns (9 taps per pair).
+    return (size_t)pairCount(inputs) * positions * 10;
+}
+
 #if defined(__x86_64__)
+
+/// Word j of a vector holds bfloat16 j of the low half of `halves` and bfloat16 j of its high half.
+BF16_TARGET static inline __m512i interleaveHalves(__m512i halves) {
+    static const uint16_t order[32] = {0, 16, 1, 17, 2,  18, 3,  19, 4,  20, 5,  21, 6,  22, 7,  23,
+                                       8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+    return _mm512_permutexvar_epi16(_mm512_loadu_si512(order), halves);
+}
+
+/// Sixteen words, each the bfloat16s of `low[j]` (low half) and `high[j]` (high half; zero without `high`).
+BF16_TARGET static inline __m512i pairWords(const float *low, const float *high) {
+    const __m512 h = high ? _mm512_loadu_ps(high) : _mm512_setzero_ps();
+    return interleaveHalves((__m512i)_mm512_cvtne2ps_pbh(h, _mm512_loadu_ps(low)));
+}
 
 /// Writes the input as zero-bordered pair planes: padded row r, column j of plane p hold input
 /// row r - 1, column j - 1 of channels 2p and 2p + 1 as one word. Two spare rows below let an odd
 /// last row be computed as the first of a pair.
 BF16_TARGET static void padPairs(const float *input, int inputs, int height, int width, uint32_t *scratch) {
-    // Word j of the result takes bfloat16 j of the low half (channel 2p) and j of the high half (2p + 1).
-    uint16_t order[32];
-    for (int j = 0; j < 16; ++j) order[2 * j] = (uint16_t)j, order[2 * j + 1] = (uint16_t)(16 + j);
-    const __m512i interleave = _mm512_loadu_si512(order);
     const int pw = paddedWidth(width);
     const size_t plane = (size_t)(height + 3) * pw, inputPlane = (size_t)height * width;
     for (int p = 0; p < pairCount(inputs); ++p) {
@@ -78,10 +98,8 @@ BF16_TARGET static void padPairs(const float *input, int inputs, int height, int
             uint32_t *d = dst + (size_t)(row + 1) * pw;
             d[0] = 0;
             for (int x = 0; x < width; x += 16) {
-                const __m512 low = _mm512_loadu_ps(even + (size_t)row * width + x);
-                const __m512 high = odd ? _mm512_loadu_ps(odd + (size_t)row * width + x) : _mm512_setzero_ps();
-                const __m512i halves = (__m512i)_mm512_cvtne2ps_pbh(high, low);  // low's 16, then high's
-                _mm512_storeu_si512(d + 1 + x, _mm512_permutexvar_epi16(interleave, halves));
+                const size_t at = (size_t)row * width + x;
+                _mm512_storeu_si512(d + 1 + x, pairWords(even + at, odd ? odd + at : NULL));
             }
             memset(d + 1 + width, 0, (size_t)(pw - width - 1) * sizeof *d);
         }
@@ -134,7 +152,105 @@ BF16_TARGET void smile_bf16_conv3x3(const float *input, int inputs, int height, 
     }
 }
 
+/// Unfolds the input for the GEMM of `smile_bf16_conv3x3_planes`: row k = 9 p + tap of `columns`
+/// holds, for every output pixel of every image (`positions` in all, image by image), the word of
+/// pair p at that tap's input pixel (zero outside the image). `pairs` is scratch for the pair planes.
+BF16_TARGET static void unfold(const float *input, int images, int inputs, int height, int width, uint32_t *pairs,
+                               uint32_t *columns) {
+    const int plane = height * width, pairCountIn = pairCount(inputs);
+    const size_t positions = (size_t)images * plane;
+    for (int image = 0; image < images; ++image)
+        for (int p = 0; p < pairCountIn; ++p) {
+            const float *even = input + ((size_t)image * inputs + 2 * p) * plane;
+            const float *odd = 2 * p + 1 < inputs ? even + plane : NULL;
+            uint32_t *dst = pairs + ((size_t)image * pairCountIn + p) * plane;
+            for (int i = 0; i < plane; i += 16) _mm512_storeu_si512(dst + i, pairWords(even + i, odd ? odd + i : NULL));
+        }
+    const __mmask16 row = (__mmask16)((1u << width) - 1);
+    for (int p = 0; p < pairCountIn; ++p)
+        for (int ky = 0; ky < 3; ++ky)
+            for (int kx = 0; kx < 3; ++kx) {
+                // Output column c reads input column c + kx - 1: all but the first (kx 0) or last (kx 2).
+                const __mmask16 inside = kx == 0 ? (__mmask16)(row & ~1u) : kx == 2 ? (__mmask16)(row >> 1) : row;
+                uint32_t *dst = columns + (size_t)(p * 9 + ky * 3 + kx) * positions;
+                for (int image = 0; image < images; ++image) {
+                    const uint32_t *src = pairs + ((size_t)image * pairCountIn + p) * plane;
+                    for (int y = 0; y < height; ++y, dst += width) {
+                        const int sourceRow = y + ky - 1;
+                        __m512i v = _mm512_setzero_si512();
+                        // Lanes outside the mask are neither read nor faulted on.
+                        if (sourceRow >= 0 && sourceRow < height)
+                            v = _mm512_maskz_loadu_epi32(inside, src + sourceRow * width + kx - 1);
+                        _mm512_mask_storeu_epi32(dst, row, v);
+                    }
+                }
+            }
+}
+
+/// Four output channels times `NV` vectors of sixteen output pixels from `position` on: `depth`
+/// bfloat16 dot products per accumulator (`columns` rows `positions` words apart).
+#define PLANES_BLOCK(NV)                                                                                          \
+    BF16_TARGET static inline void block##NV(const uint32_t *columns, size_t positions, size_t position,        \
+                                             int depth, const uint32_t *weights, const float *bias, int relu,     \
+                                             float *output, int outputs, int plane, int channel) {                \
+        __m512 acc[4][NV];                                                                                        \
+        for (int c = 0; c < 4; ++c)                                                                               \
+            for (int v = 0; v < NV; ++v) acc[c][v] = _mm512_set1_ps(bias ? bias[c] : 0.0f);                       \
+        const uint32_t *x = columns + position;                                                                   \
+        for (int k = 0; k < depth; ++k, x += positions, weights += 4) {                                           \
+            __m512bh in[NV];                                                                                      \
+            for (int v = 0; v < NV; ++v) in[v] = (__m512bh)_mm512_loadu_si512(x + 16 * v);                       \
+            for (int c = 0; c < 4; ++c) {                                                                         \
+                const __m512bh w = (__m512bh)_mm512_set1_epi32((int)weights[c]);                                 \
+                for (int v = 0; v < NV; ++v) acc[c][v] = _mm512_dpbf16_ps(acc[c][v], in[v], w);                 \
+            }                                                                                                     \
+        }                                                                                                         \
+        for (int v = 0; v < NV; ++v) {                                                                            \
+            const size_t at = position + 16 * (size_t)v, image = at / plane, pixel = at % plane;                  \
+            float *out = output + (image * outputs + channel) * plane + pixel;                                    \
+            for (int c = 0; c < 4; ++c) {                                                                         \
+                __m512 value = relu ? _mm512_max_ps(acc[c][v], _mm512_setzero_ps()) : acc[c][v];                  \
+                _mm512_storeu_ps(out + (size_t)c * plane, value);                                                 \
+            }                                                                                                     \
+        }                                                                                                         \
+    }
+PLANES_BLOCK(1)
+PLANES_BLOCK(2)
+PLANES_BLOCK(3)
+PLANES_BLOCK(4)
+#undef PLANES_BLOCK
+
+BF16_TARGET void smile_bf16_conv3x3_planes(const float *input, int images, int inputs, int height, int width,
+                                           const uint32_t *packed, int outputs, const float *bias, int relu,
+                                           uint32_t *scratch, float *output) {
+    const int plane = height * width, depth = pairCount(inputs) * 9;
+    const size_t positions = (size_t)images * plane;
+    uint32_t *columns = scratch + (size_t)pairCount(inputs) * positions;
+    unfold(input, images, inputs, height, width, scratch, columns);
+    for (int group = 0; group < outputs / 4; ++group) {
+        const uint32_t *weights = packed + (size_t)group * depth * 4;
+        const float *b = bias ? bias + group * 4 : NULL;
+        size_t position = 0;
+        for (; position + 64 <= positions; position += 64)
+            block4(columns, positions, position, depth, weights, b, relu, output, outputs, plane, group * 4);
+        switch ((positions - position) / 16) {
+        case 3: block3(columns, positions, position, depth, weights, b, relu, output, outputs, plane, group * 4); break;
+        case 2: block2(columns, positions, position, depth, weights, b, relu, output, outputs, plane, group * 4); break;
+        case 1: block1(columns, positions, position, depth, weights, b, relu, output, outputs, plane, group * 4); break;
+        default: break;
+        }
+    }
+}
+
 #else
+
+void smile_bf16_conv3x3_planes(const float *input, int images, int inputs, int height, int width,
+                               const uint32_t *packed, int outputs, const float *bias, int relu, uint32_t *scratch,
+                               float *output) {
+    (void)input, (void)images, (void)inputs, (void)height, (void)width, (void)packed, (void)outputs, (void)bias,
+        (void)relu, (void)scratch, (void)output;
+    __builtin_trap();  // smile_cpu_has_avx512_bf16() is 0 here: never called
+}
 
 void smile_bf16_conv3x3(const float *input, int inputs, int height, int width, const uint32_t *packed,
                         int outputs, const float *bias, int relu, uint32_t *scratch, float *output) {

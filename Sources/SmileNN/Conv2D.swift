@@ -83,26 +83,26 @@ public final class Conv2D: Layer {
 
     /// Whether an inference forward pass on `[batch, inputChannels, height, width]` runs the direct convolution.
     public func usesDirect(batch: Int, height: Int, width: Int) -> Bool {
-        guard kernelSize == 3 && padding == 1 && DirectConvolution.applies(outputs: outputChannels, width: width) else {
+        let bfloat16 = usesBFloat16(height: height, width: width)
+        guard kernelSize == 3 && padding == 1 && (bfloat16 || DirectConvolution.applies(outputs: outputChannels, width: width)) else {
             return false
         }
         switch algorithm {
         case .direct: return true
-        case .auto:
-            return usesBFloat16(width: width) || Conv2D.prefersDirect(inputChannels: inputChannels, outputChannels: outputChannels)
+        case .auto: return bfloat16 || Conv2D.prefersDirect(inputChannels: inputChannels, outputChannels: outputChannels)
         case .im2col, .packed, .winograd, .winograd4x4: return false
         }
     }
 
-    /// Whether an inference forward pass on an input `width` wide that runs the direct convolution
-    /// multiplies in bfloat16 (`precision` asks for it, and the kernel applies on this CPU).
+    /// Whether an inference forward pass on a `height x width` input that runs the direct convolution
+    /// multiplies in bfloat16 (`precision` asks for it, and a bfloat16 kernel applies on this CPU).
     ///
-    /// With `auto`, such a layer always runs directly: the bfloat16 kernel reached 200-230 GFLOP/s
-    /// on one core (AMD EPYC with AVX-512 BF16; 8 to 256 channels, 16x16 to 64x64), ahead of float
-    /// Winograd's 90-140 (counted as direct convolution FLOPs) on the same layers.
-    public func usesBFloat16(width: Int) -> Bool {
+    /// With `auto`, such a layer always runs directly: the bfloat16 kernels reached 190-230 GFLOP/s
+    /// on one core (AMD EPYC with AVX-512 BF16; 8 to 256 channels, 4x4 to 64x64, batch 1 and 4),
+    /// ahead of float Winograd's 90-140 (counted as direct convolution FLOPs) on the same layers.
+    public func usesBFloat16(height: Int, width: Int) -> Bool {
         precision == .bfloat16 && kernelSize == 3 && padding == 1
-            && DirectConvolution.appliesBFloat16(inputs: inputChannels, outputs: outputChannels, width: width)
+            && DirectConvolution.appliesBFloat16(inputs: inputChannels, outputs: outputChannels, height: height, width: width)
     }
 
     /// Whether the direct convolution beats im2col and Winograd for a layer with these channels.

@@ -28,9 +28,17 @@ final class DirectConvolution {
         PackedConvolutionWeights.isSupported && width % 8 == 0 && outputs % 4 == 0
     }
 
-    /// Whether the bfloat16 kernel can compute a `[_, inputs, height, width]` to `outputs` convolution on this CPU.
-    static func appliesBFloat16(inputs: Int, outputs: Int, width: Int) -> Bool {
-        ConvolutionPrecision.bfloat16Supported && smile_bf16_conv3x3_applies(Int32(inputs), Int32(outputs), Int32(width)) != 0
+    /// Whether a bfloat16 kernel can compute a `[_, inputs, height, width]` to `outputs` convolution on this CPU:
+    /// `smile_bf16_conv3x3` (16 or more pixels wide), else `smile_bf16_conv3x3_planes` (small planes: 8x8, 4x4).
+    static func appliesBFloat16(inputs: Int, outputs: Int, height: Int, width: Int) -> Bool {
+        ConvolutionPrecision.bfloat16Supported && (appliesWideBFloat16(inputs: inputs, outputs: outputs, width: width)
+            || smile_bf16_conv3x3_planes_applies(Int32(inputs), Int32(outputs), Int32(height), Int32(width)) != 0)
+    }
+
+    /// Whether `smile_bf16_conv3x3` computes this shape (it beat the planes kernel at 16x16: 0.085
+    /// against 0.104 ms an image for 64 -> 64 channels).
+    private static func appliesWideBFloat16(inputs: Int, outputs: Int, width: Int) -> Bool {
+        smile_bf16_conv3x3_applies(Int32(inputs), Int32(outputs), Int32(width)) != 0
     }
 
     /// Convolves `input` `[N, in, H, W]` into `output` `[N, out, H, W]` (reusing its storage when the
@@ -39,7 +47,7 @@ final class DirectConvolution {
                  precision: ConvolutionPrecision = .float32, into output: inout Tensor) {
         let h = input.shape[2], w = input.shape[3]
         let cin = inputChannels, cout = outputChannels
-        if precision == .bfloat16 && Self.appliesBFloat16(inputs: cin, outputs: cout, width: w) {
+        if precision == .bfloat16 && Self.appliesBFloat16(inputs: cin, outputs: cout, height: h, width: w) {
             forwardBFloat16(input, weight: weight, bias: bias, fusedReLU: fusedReLU, into: &output)
             return
         }
@@ -48,46 +56,54 @@ final class DirectConvolution {
         ensureCapacity(&scratch, directConvolution3x3ScratchCount(channels: cin, height: h, width: w))
         packed.withUnsafeBufferPointer { p in
             scratch.withUnsafeMutableBufferPointer { s in
-                forEachImage(input, bias: bias, into: &output) { x, b, y in
-                    directConvolution3x3(x, inputs: cin, height: h, width: w, packedWeights: p.baseAddress!, outputs: cout,
-                                         bias: b, relu: fusedReLU, scratch: s.baseAddress!, output: y)
+                withPointers(input, bias: bias, into: &output) { x, b, y in
+                    for image in 0..<input.shape[0] {
+                        directConvolution3x3(x + image * cin * h * w, inputs: cin, height: h, width: w, packedWeights: p.baseAddress!,
+                                             outputs: cout, bias: b, relu: fusedReLU, scratch: s.baseAddress!,
+                                             output: y + image * cout * h * w)
+                    }
                 }
             }
         }
     }
 
-    /// `forward` with the bfloat16 kernel (which must apply).
+    /// `forward` with a bfloat16 kernel (one must apply): image by image 16 or more pixels wide,
+    /// else (small planes) every image at once, as one GEMM.
     private func forwardBFloat16(_ input: Tensor, weight: Parameter, bias: Parameter?, fusedReLU: Bool,
                                  into output: inout Tensor) {
-        let h = Int32(input.shape[2]), w = Int32(input.shape[3])
-        let cin = Int32(inputChannels), cout = Int32(outputChannels)
+        let n = Int32(input.shape[0]), h = Int32(input.shape[2]), w = Int32(input.shape[3])
+        let cin = Int32(inputChannels), cout = Int32(outputChannels), relu: Int32 = fusedReLU ? 1 : 0
+        let wide = Self.appliesWideBFloat16(inputs: inputChannels, outputs: outputChannels, width: input.shape[3])
         preparePairs(weight)
-        ensureCapacity(&pairScratch, smile_bf16_conv3x3_scratch_count(cin, h, w))
+        ensureCapacity(&pairScratch, wide ? smile_bf16_conv3x3_scratch_count(cin, h, w)
+                                          : smile_bf16_conv3x3_planes_scratch_count(n, cin, h, w))
         packedPairs.withUnsafeBufferPointer { p in
             pairScratch.withUnsafeMutableBufferPointer { s in
-                forEachImage(input, bias: bias, into: &output) { x, b, y in
-                    smile_bf16_conv3x3(x, cin, h, w, p.baseAddress!, cout, b, fusedReLU ? 1 : 0, s.baseAddress!, y)
+                withPointers(input, bias: bias, into: &output) { x, b, y in
+                    guard wide else {
+                        return smile_bf16_conv3x3_planes(x, n, cin, h, w, p.baseAddress!, cout, b, relu, s.baseAddress!, y)
+                    }
+                    for image in 0..<Int(n) {
+                        smile_bf16_conv3x3(x + image * Int(cin * h * w), cin, h, w, p.baseAddress!, cout, b, relu, s.baseAddress!,
+                                           y + image * Int(cout * h * w))
+                    }
                 }
             }
         }
     }
 
-    /// Shapes `output` as `[N, out, H, W]` for `input` `[N, in, H, W]` and calls `convolve` with each
-    /// image's input, the bias (nil without one) and the image's output.
-    private func forEachImage(
+    /// Shapes `output` as `[N, out, H, W]` for `input` `[N, in, H, W]` and calls `body` with the
+    /// input's, the bias's (nil without one) and the output's storage.
+    private func withPointers(
         _ input: Tensor, bias: Parameter?, into output: inout Tensor,
-        _ convolve: (UnsafePointer<Float>, UnsafePointer<Float>?, UnsafeMutablePointer<Float>) -> Void
+        _ body: (UnsafePointer<Float>, UnsafePointer<Float>?, UnsafeMutablePointer<Float>) -> Void
     ) {
-        let n = input.shape[0], plane = input.shape[2] * input.shape[3]
-        output.reuse(shape: [n, outputChannels, input.shape[2], input.shape[3]])
+        output.reuse(shape: [input.shape[0], outputChannels, input.shape[2], input.shape[3]])
         let biasValues = bias?.value.data ?? []
         input.data.withUnsafeBufferPointer { x in
             biasValues.withUnsafeBufferPointer { b in
                 output.data.withUnsafeMutableBufferPointer { y in
-                    for image in 0..<n {
-                        convolve(x.baseAddress! + image * inputChannels * plane, b.isEmpty ? nil : b.baseAddress!,
-                                 y.baseAddress! + image * outputChannels * plane)
-                    }
+                    body(x.baseAddress!, b.isEmpty ? nil : b.baseAddress!, y.baseAddress!)
                 }
             }
         }

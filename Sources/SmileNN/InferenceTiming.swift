@@ -111,7 +111,7 @@ public enum InferenceTiming {
             if let conv = layer as? Conv2D {
                 let x = inputs[i], y = shapes[i]
                 if conv.usesDirect(batch: x[0], height: x[2], width: x[3]) {
-                    path = conv.usesBFloat16(width: x[3]) ? "direct-bf16" : "direct"
+                    path = conv.usesBFloat16(height: x[2], width: x[3]) ? "direct-bf16" : "direct"
                 } else {
                     switch conv.winogradTile(batch: x[0], height: x[2], width: x[3]) {
                     case .f2x2?: path = "wino2x2"

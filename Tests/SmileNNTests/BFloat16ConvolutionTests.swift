@@ -49,15 +49,19 @@ final class BFloat16ConvolutionTests: XCTestCase {
         XCTAssertEqual(Float(bitPattern: UInt32(smile_bfloat16(.infinity)) << 16), .infinity)
     }
 
-    /// The bfloat16 direct convolution against the naive convolution of bfloat16-rounded operands:
+    /// The bfloat16 direct convolutions against the naive convolution of bfloat16-rounded operands:
     /// odd and even input channels (the last pair half empty), one to four vectors wide, odd heights
-    /// (a last row alone), batch > 1, with and without bias and ReLU. It must also differ from the
-    /// float result by more than summation order can, or it would not be computing in bfloat16.
-    func testBFloat16KernelMatchesRoundedReference() throws {
+    /// (a last row alone), batch > 1, with and without bias and ReLU; then small planes (the GEMM
+    /// kernel: 8x8, 4x4, 2x8, 1x16, 16x1; one to six images, so one to four vectors of pixels a
+    /// block and a remainder). It must also differ from the float result by more than summation
+    /// order can, or it would not be computing in bfloat16.
+    func testBFloat16KernelsMatchRoundedReference() throws {
         try XCTSkipUnless(ConvolutionPrecision.bfloat16Supported, "the bfloat16 kernel needs AVX-512 BF16")
         let cases: [(n: Int, cin: Int, cout: Int, h: Int, w: Int, bias: Bool, relu: Bool)] = [
             (1, 2, 4, 1, 16, true, false), (2, 3, 8, 5, 16, false, true), (1, 8, 8, 8, 64, true, true),
             (3, 17, 4, 7, 32, true, false), (1, 16, 12, 16, 48, false, false), (2, 32, 8, 3, 16, true, true),
+            (1, 64, 8, 8, 8, true, true), (4, 5, 4, 8, 8, false, false), (6, 9, 8, 4, 4, true, false),
+            (3, 2, 4, 2, 8, true, true), (5, 16, 4, 1, 16, false, true), (2, 4, 4, 16, 1, true, false),
         ]
         for (i, c) in cases.enumerated() {
             var rng = SeededRandom(seed: UInt64(1700 + i))
@@ -66,7 +70,7 @@ final class BFloat16ConvolutionTests: XCTestCase {
             conv.fusedReLU = c.relu
             conv.algorithm = .direct
             conv.precision = .bfloat16
-            XCTAssertTrue(conv.usesBFloat16(width: c.w), "case \(i)")
+            XCTAssertTrue(conv.usesBFloat16(height: c.h, width: c.w), "case \(i)")
             let x = randomTensor([c.n, c.cin, c.h, c.w], seed: UInt64(1900 + i))
             let expected = referenceBFloat16Convolution(x, of: conv, relu: c.relu)
             let y = conv.forward(x, training: false)
@@ -77,9 +81,9 @@ final class BFloat16ConvolutionTests: XCTestCase {
         }
     }
 
-    /// Where the bfloat16 kernel does not apply (one input channel, width not a multiple of 16), or
-    /// precision is float32, the float paths run and match the float reference.
-    func testShapesTheKernelCannotComputeStayInFloat() throws {
+    /// Where no bfloat16 kernel applies (one input channel; 24 wide; a 5x8 plane, not whole vectors),
+    /// or precision is float32, the float paths run and match the float reference.
+    func testShapesTheKernelsCannotComputeStayInFloat() throws {
         try XCTSkipUnless(ConvolutionPrecision.bfloat16Supported, "the bfloat16 kernel needs AVX-512 BF16")
         var rng = SeededRandom(seed: 71)
         let cases: [(cin: Int, w: Int, precision: ConvolutionPrecision)] = [(1, 16, .bfloat16), (8, 8, .bfloat16), (8, 24, .bfloat16), (8, 16, .float32)]
@@ -87,13 +91,13 @@ final class BFloat16ConvolutionTests: XCTestCase {
             let conv = Conv2D(name: "c", inputChannels: c.cin, outputChannels: 8, rng: &rng)
             conv.bias!.value = randomTensor([8], seed: UInt64(72 + i))
             conv.precision = c.precision
-            XCTAssertFalse(conv.usesBFloat16(width: c.w), "case \(i)")
+            XCTAssertFalse(conv.usesBFloat16(height: 5, width: c.w), "case \(i)")
             let x = randomTensor([2, c.cin, 5, c.w], seed: UInt64(80 + i))
             assertClose(conv.forward(x, training: false), referenceConvolution(x, of: conv, relu: false), tolerance: 1e-5, "case \(i) \(c)")
         }
     }
 
-    /// `auto` runs every layer the bfloat16 kernel applies to directly (32 input channels too, which
+    /// `auto` runs every layer a bfloat16 kernel applies to directly (32 input channels too, which
     /// go to Winograd in float).
     func testAutoPicksTheBFloat16KernelWhereItApplies() throws {
         try XCTSkipUnless(ConvolutionPrecision.bfloat16Supported, "the bfloat16 kernel needs AVX-512 BF16")
@@ -102,10 +106,11 @@ final class BFloat16ConvolutionTests: XCTestCase {
         XCTAssertFalse(conv.usesDirect(batch: 4, height: 16, width: 16), "float32: Winograd")
         conv.precision = .bfloat16
         XCTAssertTrue(conv.usesDirect(batch: 4, height: 16, width: 16), "bfloat16: direct")
-        XCTAssertFalse(conv.usesDirect(batch: 4, height: 8, width: 8), "8 wide: not the bfloat16 kernel's")
+        XCTAssertTrue(conv.usesDirect(batch: 4, height: 8, width: 8), "8x8: the planes kernel")
+        XCTAssertFalse(conv.usesDirect(batch: 4, height: 2, width: 2), "2x2: no bfloat16 kernel, Winograd")
     }
 
-    /// The packed bfloat16 weights follow optimiser steps and replaced weights (never stale).
+    /// The packed bfloat16 weights (shared by both kernels) follow optimiser steps and replaced weights (never stale).
     func testPackedPairsFollowWeightUpdates() throws {
         try XCTSkipUnless(ConvolutionPrecision.bfloat16Supported, "the bfloat16 kernel needs AVX-512 BF16")
         var rng = SeededRandom(seed: 101)
@@ -113,13 +118,18 @@ final class BFloat16ConvolutionTests: XCTestCase {
         conv.bias!.value = randomTensor([8], seed: 102)
         conv.precision = .bfloat16
         let x = randomTensor([2, 6, 4, 16], seed: 103)
+        let small = randomTensor([3, 6, 4, 4], seed: 106)
         assertClose(conv.forward(x, training: false), referenceBFloat16Convolution(x, of: conv, relu: false), tolerance: 2e-5, "before")
         let out = conv.forward(x, training: true)
         _ = conv.backward(randomTensor(out.shape, seed: 104))
         SGD(learningRate: 0.5).step(conv.parameters)
         assertClose(conv.forward(x, training: false), referenceBFloat16Convolution(x, of: conv, relu: false), tolerance: 2e-5, "after SGD")
+        assertClose(conv.forward(small, training: false), referenceBFloat16Convolution(small, of: conv, relu: false), tolerance: 2e-5,
+                    "small planes after SGD")
         conv.weight.value = randomTensor(conv.weight.value.shape, seed: 105)
         assertClose(conv.forward(x, training: false), referenceBFloat16Convolution(x, of: conv, relu: false), tolerance: 2e-5, "after load")
+        assertClose(conv.forward(small, training: false), referenceBFloat16Convolution(small, of: conv, relu: false), tolerance: 2e-5,
+                    "small planes after load")
     }
 
     /// `Sequential.setConvolutionPrecision` reaches the folded inference plan: a two-convolution

@@ -38,4 +38,18 @@ size_t smile_bf16_conv3x3_scratch_count(int inputs, int height, int width);
 void smile_bf16_conv3x3(const float *input, int inputs, int height, int width, const uint32_t *packed,
                         int outputs, const float *bias, int relu, uint32_t *scratch, float *output);
 
+/// Whether `smile_bf16_conv3x3_planes` computes a convolution of this shape: `inputs` of 2 or more,
+/// `outputs` a multiple of 4, `width` at most 16 and `height * width` a multiple of 16 (8x8, 4x4).
+int smile_bf16_conv3x3_planes_applies(int inputs, int outputs, int height, int width);
+
+/// 32-bit words of scratch `smile_bf16_conv3x3_planes` needs for `images` inputs of `inputs` x `height` x `width`.
+size_t smile_bf16_conv3x3_planes_scratch_count(int images, int inputs, int height, int width);
+
+/// `smile_bf16_conv3x3` for small planes, all `images` at once (`[images, inputs, height, width]` into
+/// `[images, outputs, height, width]`), with the same packed weights: the planes are unfolded into
+/// bfloat16 pair columns (im2col), sixteen output pixels to a vector, and multiplied as one GEMM.
+void smile_bf16_conv3x3_planes(const float *input, int images, int inputs, int height, int width,
+                               const uint32_t *packed, int outputs, const float *bias, int relu, uint32_t *scratch,
+                               float *output);
+
 #endif
