@@ -11,7 +11,7 @@
 #
 # Environment: SMILE_DATA (default ../shared/data), SMILE_BENCH_SKIP_BUILD=1 (use the binary as
 # it is), SMILE_BENCH_NN_ARGS (arguments of `smile bench nn`, default: the shipped model at
-# batch 1 and 32), SMILE_BENCH_DETECT_EVERY (the faster frames setting checked against
+# batch 1, 4 and 32, in float32 and bfloat16 where the CPU has AVX-512 BF16), SMILE_BENCH_DETECT_EVERY (the faster frames setting checked against
 # --detect-every 1; default: the tool's default, or 5 while that is 1), SMILE_BENCH_TRAIN_LIMIT
 # (images per data set for the training cases, 600), SMILE_BENCH_KEEP=1 (keep the work folder with
 # every case's output). Takes about 10 minutes on an idle 2-vCPU machine, two to three times that
@@ -78,9 +78,14 @@ bench_nn() {
     row "bench nn" "skipped: this build has no \`smile bench nn\`" "-"
     return
   fi
+  # Both precisions where the CPU has AVX-512 BF16 (and the build knows --precision); batch 4 is what the tool passes.
+  local defaults="--model models/smile-default.safetensors --batches 1,4,32" label="shipped model, batch 1, 4 and 32"
+  if grep -q avx512_bf16 /proc/cpuinfo 2>/dev/null && "$bin" bench nn --help 2>&1 | grep -q -- '--precision'; then
+    defaults="$defaults --precision float32,bfloat16"; label="$label, float32 and bfloat16"
+  fi
   # shellcheck disable=SC2086
-  timed nn "$bin" bench nn ${SMILE_BENCH_NN_ARGS:---model models/smile-default.safetensors --batches 1,32}
-  row "bench nn (${SMILE_BENCH_NN_ARGS:-shipped model, batch 1 and 32})" "table below" "$RSS_MIB"
+  timed nn "$bin" bench nn ${SMILE_BENCH_NN_ARGS:-$defaults}
+  row "bench nn (${SMILE_BENCH_NN_ARGS:-$label})" "table below" "$RSS_MIB"
   { echo "smile bench nn:"; cat "$work/nn.out"; echo; } >>"$notes"
 }
 

@@ -89,17 +89,27 @@ public final class Conv2D: Layer {
         }
         switch algorithm {
         case .direct: return true
-        case .auto: return bfloat16 || Conv2D.prefersDirect(inputChannels: inputChannels, outputChannels: outputChannels)
+        case .auto:
+            return bfloat16 ? Conv2D.prefersBFloat16Direct(inputChannels: inputChannels)
+                            : Conv2D.prefersDirect(inputChannels: inputChannels, outputChannels: outputChannels)
         case .im2col, .packed, .winograd, .winograd4x4: return false
         }
     }
 
+    /// Whether a layer the bfloat16 direct kernels can compute beats float Winograd with them.
+    ///
+    /// Measured with `smile bench nn --per-layer --precision float32,bfloat16`, one core (AMD EPYC with
+    /// AVX-512 BF16): the kernels reach 190-230 GFLOP/s, and won every layer of the shipped model (8 to
+    /// 64 input channels, batch 1 and 4; the whole network 0.26 against 0.49 ms a face) and of the
+    /// full-width VGG-19 up to 128 input channels (batch 1 and 32: block1_conv2 45 against 69 ms at
+    /// batch 32, block2_conv2 44 against 55); from 256 input channels float F(4x4) Winograd won
+    /// (block3_conv2 at batch 32, 43 against 34 ms; batch 1, 1.4 against 1.1).
+    static func prefersBFloat16Direct(inputChannels: Int) -> Bool {
+        inputChannels <= 128
+    }
+
     /// Whether an inference forward pass on a `height x width` input that runs the direct convolution
     /// multiplies in bfloat16 (`precision` asks for it, and a bfloat16 kernel applies on this CPU).
-    ///
-    /// With `auto`, such a layer always runs directly: the bfloat16 kernels reached 190-230 GFLOP/s
-    /// on one core (AMD EPYC with AVX-512 BF16; 8 to 256 channels, 4x4 to 64x64, batch 1 and 4),
-    /// ahead of float Winograd's 90-140 (counted as direct convolution FLOPs) on the same layers.
     public func usesBFloat16(height: Int, width: Int) -> Bool {
         precision == .bfloat16 && kernelSize == 3 && padding == 1
             && DirectConvolution.appliesBFloat16(inputs: inputChannels, outputs: outputChannels, height: height, width: width)

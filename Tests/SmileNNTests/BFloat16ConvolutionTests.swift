@@ -53,7 +53,7 @@ final class BFloat16ConvolutionTests: XCTestCase {
     /// odd and even input channels (the last pair half empty), one to four vectors wide, odd heights
     /// (a last row alone), batch > 1, with and without bias and ReLU; then small planes (the GEMM
     /// kernel: 8x8, 4x4, 2x8, 1x16, 16x1; one to six images, so one to four vectors of pixels a
-    /// block and a remainder). It must also differ from the float result by more than summation
+    /// block and a remainder; more images than one call takes). It must also differ from the float result by more than summation
     /// order can, or it would not be computing in bfloat16.
     func testBFloat16KernelsMatchRoundedReference() throws {
         try XCTSkipUnless(ConvolutionPrecision.bfloat16Supported, "the bfloat16 kernel needs AVX-512 BF16")
@@ -62,6 +62,7 @@ final class BFloat16ConvolutionTests: XCTestCase {
             (3, 17, 4, 7, 32, true, false), (1, 16, 12, 16, 48, false, false), (2, 32, 8, 3, 16, true, true),
             (1, 64, 8, 8, 8, true, true), (4, 5, 4, 8, 8, false, false), (6, 9, 8, 4, 4, true, false),
             (3, 2, 4, 2, 8, true, true), (5, 16, 4, 1, 16, false, true), (2, 4, 4, 16, 1, true, false),
+            (9, 64, 4, 8, 8, true, true),  // more images than one call of the planes kernel takes (6 here)
         ]
         for (i, c) in cases.enumerated() {
             var rng = SeededRandom(seed: UInt64(1700 + i))
@@ -97,8 +98,8 @@ final class BFloat16ConvolutionTests: XCTestCase {
         }
     }
 
-    /// `auto` runs every layer a bfloat16 kernel applies to directly (32 input channels too, which
-    /// go to Winograd in float).
+    /// `auto` runs every layer of up to 128 input channels a bfloat16 kernel applies to directly (32
+    /// input channels too, which go to Winograd in float), and 256 through float Winograd.
     func testAutoPicksTheBFloat16KernelWhereItApplies() throws {
         try XCTSkipUnless(ConvolutionPrecision.bfloat16Supported, "the bfloat16 kernel needs AVX-512 BF16")
         var rng = SeededRandom(seed: 91)
@@ -108,6 +109,10 @@ final class BFloat16ConvolutionTests: XCTestCase {
         XCTAssertTrue(conv.usesDirect(batch: 4, height: 16, width: 16), "bfloat16: direct")
         XCTAssertTrue(conv.usesDirect(batch: 4, height: 8, width: 8), "8x8: the planes kernel")
         XCTAssertFalse(conv.usesDirect(batch: 4, height: 2, width: 2), "2x2: no bfloat16 kernel, Winograd")
+        let wide = Conv2D(name: "w", inputChannels: 256, outputChannels: 256, rng: &rng)
+        wide.precision = .bfloat16
+        XCTAssertTrue(wide.usesBFloat16(height: 16, width: 16))
+        XCTAssertFalse(wide.usesDirect(batch: 1, height: 16, width: 16), "256 input channels: float Winograd won")
     }
 
     /// The packed bfloat16 weights (shared by both kernels) follow optimiser steps and replaced weights (never stale).

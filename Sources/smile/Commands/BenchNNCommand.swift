@@ -99,6 +99,9 @@ struct BenchNNCommand: ParsableCommand {
         let t = try list(threads, "threads") { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
         let c = try list(conv, "conv") { ConvolutionAlgorithm(rawValue: $0) }
         let r = try precision.map { try list($0, "precision") { ConvolutionPrecision(rawValue: $0) } } ?? [.fastest]
+        if r.contains(.bfloat16) && !ConvolutionPrecision.bfloat16Supported {
+            throw ValidationError("--precision bfloat16 needs a CPU with AVX-512 BF16, which this one lacks")
+        }
         let p = baseOnly ? ["base"] : try list(parts, "parts") { ["base", "net"].contains($0) ? $0 : nil }
         return (w, s, b, t, c, r, p)
     }
