@@ -6,10 +6,11 @@ import CBFloat16Kernels
 public enum ConvolutionPrecision: String, Sendable, CaseIterable, Codable {
     /// Float products and sums everywhere.
     case float32
-    /// Where the CPU has AVX-512 BF16 and the layer suits the bfloat16 direct kernel (2 or more input
-    /// channels, outputs a multiple of 4, width a multiple of 16), inputs and weights are rounded to
-    /// bfloat16 (8 significant bits) and their products summed in float: twice the float kernel's
-    /// multiply-adds per cycle. Elsewhere as `float32`.
+    /// Where the CPU has AVX-512 BF16 and a 3x3 layer suits a bfloat16 direct kernel (2 or more input
+    /// channels, outputs a multiple of 4, planes 16 or more pixels wide or small ones such as 8x8 and
+    /// 4x4; see `DirectConvolution.appliesBFloat16`) and runs directly (`auto`: up to 128 input
+    /// channels), inputs and weights are rounded to bfloat16 (8 significant bits) and their products
+    /// summed in float: twice the float kernel's multiply-adds per cycle. Elsewhere as `float32`.
     case bfloat16
 
     /// Whether this CPU runs the bfloat16 kernel (AVX-512 F, BW and BF16).

@@ -3,7 +3,7 @@ import SmileKernels
 
 /// A 3x3 stride-1 pad-1 convolution computed directly (SmileKernels' `directConvolution3x3`), for
 /// inference layers with few channels, where im2col's and Winograd's copies cost more than the
-/// arithmetic they organise.
+/// arithmetic they organise; in bfloat16 (`CBFloat16Kernels`) when asked and the CPU has AVX-512 BF16.
 ///
 /// The packed weights are remade whenever the weight `Parameter`'s `version` differs from the one
 /// they were packed from (optimiser steps and `Sequential.load` bump it), as for Winograd's.
@@ -35,7 +35,7 @@ final class DirectConvolution {
             || smile_bf16_conv3x3_planes_applies(Int32(inputs), Int32(outputs), Int32(height), Int32(width)) != 0)
     }
 
-    /// Scratch words the small-plane kernel may use per call (images are taken a few at a time within it):
+    /// Scratch words one call of the small-plane kernel may use, which sets how many images it takes:
     /// 128 Ki words (512 KiB), half the development machine's L2 cache a core.
     static let planesColumnBudget = 128 * 1024
 
@@ -72,7 +72,7 @@ final class DirectConvolution {
     }
 
     /// `forward` with a bfloat16 kernel (one must apply): image by image 16 or more pixels wide,
-    /// else (small planes) every image at once, as one GEMM.
+    /// else (small planes) a few images at a time, each few as one GEMM.
     private func forwardBFloat16(_ input: Tensor, weight: Parameter, bias: Parameter?, fusedReLU: Bool,
                                  into output: inout Tensor) {
         let n = Int32(input.shape[0]), h = Int32(input.shape[2]), w = Int32(input.shape[3])

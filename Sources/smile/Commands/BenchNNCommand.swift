@@ -17,10 +17,11 @@ struct BenchNNCommand: ParsableCommand {
         the folded plan (batch-norm folded, ReLU fused, dropout removed). --conv packed multiplies im2col \
         by weights packed once for SmileKernels' AVX2/FMA kernel (auto picks it below 128 GEMM columns); \
         --conv direct computes 3x3 convolutions directly wherever it can (auto does for up to 16 input \
-        channels, and wherever the bfloat16 kernel applies). --precision bfloat16 (the default where the \
-        CPU has AVX-512 BF16) rounds the direct convolutions' inputs and weights to bfloat16 and sums \
-        their products in float, on layers 16 or more pixels wide with 2 or more input channels: twice \
-        the multiply-adds per cycle ("direct-bf16" in --per-layer). Width 1 uses 3 input channels, \
+        channels, and in bfloat16 for up to 128). --precision bfloat16 (the default where the CPU has \
+        AVX-512 BF16) rounds the direct convolutions' inputs and weights to bfloat16 and sums their \
+        products in float, on layers with 2 or more input channels whose planes are 16 or more pixels \
+        wide or small (8x8, 4x4): twice the multiply-adds per cycle ("direct-bf16" in --per-layer). \
+        Width 1 uses 3 input channels, \
         other widths 1 (like the shipped model) unless --channels is given. With --threads above 1 a batch \
         is split over that many threads as the tool splits a photo's faces, each part through its own copy of \
         the network (our convolution kernels run on the calling thread); a batch of 1 stays on one.
