@@ -1,5 +1,6 @@
 import Foundation
 import SmileKit
+import SmileNN
 import SmileVision
 import XCTest
 
@@ -45,6 +46,14 @@ final class EvalEndToEndTests: XCTestCase {
         let rows = EndToEnd.parseCSV(try String(contentsOf: csv, encoding: .utf8))
         XCTAssertEqual(rows.count, 4)
         XCTAssertTrue(rows.allSatisfy { $0.count == 13 })
+        // The report names the precision the classifier ran in (the one asked for, else this CPU's fastest).
+        let html = try String(contentsOf: report.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("(convolutions in \(ConvolutionPrecision.fastest.rawValue))"), "precision in the report")
+        let float = work.appendingPathComponent("report-float32")
+        XCTAssertEqual(try EndToEnd.run(["eval", work.appendingPathComponent("set").path, "--report", float.path, "--model", model.path,
+                                         "--precision", "float32"]).status, 0)
+        let floatHTML = try String(contentsOf: float.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(floatHTML.contains("(convolutions in float32)"), "--precision float32 in the report")
     }
 
     func testEvalExitsOneWhenAnInputIsBadButStillReports() throws {

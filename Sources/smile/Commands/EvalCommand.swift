@@ -78,7 +78,7 @@ struct EvalCommand: ParsableCommand {
         if let report {
             let url = URL(fileURLWithPath: report).appendingPathComponent("report.html")
             try EvaluationReport.write(EvaluationReport.Input(
-                title: "Smile evaluation", run: runInfo(pipeline.model.source), modes: result.modes,
+                title: "Smile evaluation", run: runInfo(pipeline.model), modes: result.modes,
                 detection: result.detection, gallery: result.gallery, notes: result.notes), to: url)
             console.note("report: \(url.path)")
         }
@@ -89,4 +89,9 @@ struct EvalCommand: ParsableCommand {
 /// Run information for a report: model, now, and the command line as typed.
 func runInfo(_ model: String) -> EvaluationReport.RunInfo {
     EvaluationReport.RunInfo(model: model, date: Date(), command: CommandLine.arguments.joined(separator: " "))
+}
+
+/// Run information for a report on `model`: its file and the precision its convolutions ran in.
+func runInfo(_ model: SmileModel) -> EvaluationReport.RunInfo {
+    runInfo("\(model.source) (convolutions in \(model.precision.rawValue))")
 }

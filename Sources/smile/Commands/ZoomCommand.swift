@@ -61,7 +61,7 @@ struct ZoomCommand: ParsableCommand {
         if let report {
             let url = URL(fileURLWithPath: report).appendingPathComponent("report.html")
             try EvaluationReport.write(EvaluationReport.Input(
-                title: "Zoom study: \((photo as NSString).lastPathComponent)", run: runInfo(pipeline.model.source),
+                title: "Zoom study: \((photo as NSString).lastPathComponent)", run: runInfo(pipeline.model),
                 modes: [], zoom: result.reportStudy, notes: result.answer.split(separator: "\n").map(String.init)), to: url)
             console.note("report: \(url.path)")
         }
