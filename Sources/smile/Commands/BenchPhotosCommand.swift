@@ -79,7 +79,7 @@ struct BenchPhotosCommand: ParsableCommand {
         InferenceTiming.clock = InferenceTiming.Clock(rawValue: clock) ?? .wall
         print(BenchDetectSupport.machineDescription())
         print("detection: scale factor \(pipeline.detector.settings.scaleFactor), \(pipeline.detector.settings.pyramidSearch.rawValue) "
-              + "pyramid search; model \(pipeline.model.source); \(warmup) warm-up + \(repeats) timed passes per photo; median ms"
+              + "pyramid search; model \(pipeline.model.source) (convolutions in \(pipeline.model.precision.rawValue)); \(warmup) warm-up + \(repeats) timed passes per photo; median ms"
               + (clock == "cpu" ? " of process CPU time" : ""))
         print("")
         print("| photo | MP | faces | decode | detect | classify | draw + encode | total |" + (full == nil ? "" : " full search: detect | faces | ratio |"))
