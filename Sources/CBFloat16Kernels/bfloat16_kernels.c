@@ -12,7 +12,7 @@ int smile_cpu_has_avx512_bf16(void) {
     // __builtin_cpu_supports also checks that the OS saves the ZMM registers (XGETBV).
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512bf16");
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
 #else
     return 0;
 #endif

@@ -13,7 +13,7 @@ public enum ConvolutionPrecision: String, Sendable, CaseIterable, Codable {
     /// summed in float: twice the float kernel's multiply-adds per cycle. Elsewhere as `float32`.
     case bfloat16
 
-    /// Whether this CPU runs the bfloat16 kernel (AVX-512 F, BW and BF16).
+    /// Whether this CPU runs the bfloat16 kernels (AVX-512 F, BW, VL and BF16).
     public static let bfloat16Supported: Bool = smile_cpu_has_avx512_bf16() != 0
 
     /// The faster precision this CPU runs: `bfloat16` where supported, else `float32`.

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// 1 when this CPU and OS run AVX-512 F, BW and BF16 (so the kernels below may be called), else 0.
+/// 1 when this CPU and OS run AVX-512 F, BW, VL and BF16 (so the kernels below may be called), else 0.
 int smile_cpu_has_avx512_bf16(void);
 
 /// `value` rounded to the nearest bfloat16 (ties to even), as the kernels round inputs and weights.
@@ -34,7 +34,8 @@ size_t smile_bf16_conv3x3_scratch_count(int inputs, int height, int width);
 
 /// Convolves one image `[inputs, height, width]` (stride 1, padding 1) with packed weights into
 /// float `[outputs, height, width]`: inputs and weights rounded to bfloat16, products summed in
-/// float, `bias` (or none) added, `max(0, .)` applied when `relu`.
+/// float, `bias` (or none) added, `max(0, .)` applied when `relu`. (Inputs are rounded by
+/// vcvtne2ps2bf16, which reads denormal floats, below 1.2e-38, as zero.)
 void smile_bf16_conv3x3(const float *input, int inputs, int height, int width, const uint32_t *packed,
                         int outputs, const float *bias, int relu, uint32_t *scratch, float *output);
 
