@@ -50,8 +50,9 @@ final class BFloat16ConvolutionTests: XCTestCase {
     }
 
     /// The bfloat16 direct convolutions against the naive convolution of bfloat16-rounded operands:
-    /// odd and even input channels (the last pair half empty), one to four vectors wide, odd heights
-    /// (a last row alone), batch > 1, with and without bias and ReLU; then small planes (the GEMM
+    /// odd and even input channels (the last pair half empty), one to four vectors wide and widths
+    /// that end in a partial vector (20, 33, 178), odd heights (a last row alone), batch > 1, with and
+    /// without bias and ReLU; then small planes (the GEMM
     /// kernel: 8x8, 4x4, 2x8, 1x16, 16x1; one to six images, so one to four vectors of pixels a
     /// block and a remainder; more images than one call takes). It must also differ from the float result by more than summation
     /// order can, or it would not be computing in bfloat16.
@@ -63,6 +64,7 @@ final class BFloat16ConvolutionTests: XCTestCase {
             (1, 64, 8, 8, 8, true, true), (4, 5, 4, 8, 8, false, false), (6, 9, 8, 4, 4, true, false),
             (3, 2, 4, 2, 8, true, true), (5, 16, 4, 1, 16, false, true), (2, 4, 4, 16, 1, true, false),
             (9, 64, 4, 8, 8, true, true),  // more images than one call of the planes kernel takes (6 here)
+            (2, 5, 8, 7, 20, true, true), (1, 16, 4, 3, 33, false, false), (1, 9, 8, 4, 178, true, false),  // partial last vectors
         ]
         for (i, c) in cases.enumerated() {
             var rng = SeededRandom(seed: UInt64(1700 + i))
@@ -82,12 +84,12 @@ final class BFloat16ConvolutionTests: XCTestCase {
         }
     }
 
-    /// Where no bfloat16 kernel applies (one input channel; 24 wide; a 5x8 plane, not whole vectors),
-    /// or precision is float32, the float paths run and match the float reference.
+    /// Where no bfloat16 kernel applies (one input channel; planes under 16 wide that are not whole
+    /// vectors: 5x8, 5x12), or precision is float32, the float paths run and match the float reference.
     func testShapesTheKernelsCannotComputeStayInFloat() throws {
         try XCTSkipUnless(ConvolutionPrecision.bfloat16Supported, "the bfloat16 kernel needs AVX-512 BF16")
         var rng = SeededRandom(seed: 71)
-        let cases: [(cin: Int, w: Int, precision: ConvolutionPrecision)] = [(1, 16, .bfloat16), (8, 8, .bfloat16), (8, 24, .bfloat16), (8, 16, .float32)]
+        let cases: [(cin: Int, w: Int, precision: ConvolutionPrecision)] = [(1, 16, .bfloat16), (8, 8, .bfloat16), (8, 12, .bfloat16), (8, 16, .float32)]
         for (i, c) in cases.enumerated() {
             let conv = Conv2D(name: "c", inputChannels: c.cin, outputChannels: 8, rng: &rng)
             conv.bias!.value = randomTensor([8], seed: UInt64(72 + i))

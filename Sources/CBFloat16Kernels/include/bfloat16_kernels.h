@@ -18,7 +18,7 @@ int smile_cpu_has_avx512_bf16(void);
 uint16_t smile_bfloat16(float value);
 
 /// Whether `smile_bf16_conv3x3` computes a convolution of this shape: `inputs` of 2 or more,
-/// `outputs` a multiple of 4, `width` a multiple of 16.
+/// `outputs` a multiple of 4, `width` 16 or more (a row's last vector may be partly used).
 int smile_bf16_conv3x3_applies(int inputs, int outputs, int width);
 
 /// 32-bit words of packed weights for `outputs` x `inputs` 3x3 kernels.
