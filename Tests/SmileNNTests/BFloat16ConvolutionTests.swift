@@ -52,10 +52,10 @@ final class BFloat16ConvolutionTests: XCTestCase {
     /// The bfloat16 direct convolutions against the naive convolution of bfloat16-rounded operands:
     /// odd and even input channels (the last pair half empty), one to four vectors wide and widths
     /// that end in a partial vector (20, 33, 178), odd heights (a last row alone), batch > 1, with and
-    /// without bias and ReLU; then small planes (the GEMM
-    /// kernel: 8x8, 4x4, 2x8, 1x16, 16x1; one to six images, so one to four vectors of pixels a
-    /// block and a remainder; more images than one call takes). It must also differ from the float result by more than summation
-    /// order can, or it would not be computing in bfloat16.
+    /// without bias and ReLU; then small planes (the GEMM kernel: 8x8, 4x4, 2x8, 1x16, 16x1; one to
+    /// nine images, so one to four vectors of pixels a block and a remainder, and more images than
+    /// one call takes). It must also differ from the float result by more than summation order can,
+    /// or it would not be computing in bfloat16.
     func testBFloat16KernelsMatchRoundedReference() throws {
         try XCTSkipUnless(ConvolutionPrecision.bfloat16Supported, "the bfloat16 kernel needs AVX-512 BF16")
         let cases: [(n: Int, cin: Int, cout: Int, h: Int, w: Int, bias: Bool, relu: Bool)] = [
@@ -67,11 +67,7 @@ final class BFloat16ConvolutionTests: XCTestCase {
             (2, 5, 8, 7, 20, true, true), (1, 16, 4, 3, 33, false, false), (1, 9, 8, 4, 178, true, false),  // partial last vectors
         ]
         for (i, c) in cases.enumerated() {
-            var rng = SeededRandom(seed: UInt64(1700 + i))
-            let conv = Conv2D(name: "c", inputChannels: c.cin, outputChannels: c.cout, bias: c.bias, rng: &rng)
-            if c.bias { conv.bias!.value = randomTensor([c.cout], seed: UInt64(1800 + i)) }
-            conv.fusedReLU = c.relu
-            conv.algorithm = .direct
+            let conv = directTestConvolution(inputs: c.cin, outputs: c.cout, bias: c.bias, relu: c.relu, seed: UInt64(1700 + i))
             conv.precision = .bfloat16
             XCTAssertTrue(conv.usesBFloat16(height: c.h, width: c.w), "case \(i)")
             let x = randomTensor([c.n, c.cin, c.h, c.w], seed: UInt64(1900 + i))

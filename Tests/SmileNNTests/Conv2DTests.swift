@@ -26,6 +26,17 @@ func referenceConvolution(_ x: Tensor, of conv: Conv2D, relu: Bool) -> Tensor {
     return y
 }
 
+/// A 3x3 convolution for the direct kernels' tests: random weights (seed `seed`), a random bias
+/// (seed `seed + 100`) or none, ReLU fused when `relu`, the direct algorithm asked for.
+func directTestConvolution(inputs: Int, outputs: Int, bias: Bool, relu: Bool, seed: UInt64) -> Conv2D {
+    var rng = SeededRandom(seed: seed)
+    let conv = Conv2D(name: "c", inputChannels: inputs, outputChannels: outputs, bias: bias, rng: &rng)
+    if bias { conv.bias!.value = randomTensor([outputs], seed: seed + 100) }
+    conv.fusedReLU = relu
+    conv.algorithm = .direct
+    return conv
+}
+
 final class Conv2DTests: XCTestCase {
     func testForwardMatchesReference() {
         for (i, (n, cin, cout, h, w, k, p)) in [(2, 3, 5, 7, 9, 3, 1), (3, 1, 4, 6, 5, 3, 0), (1, 2, 3, 5, 8, 1, 0), (4, 4, 2, 3, 4, 3, 2), (40, 2, 3, 4, 6, 3, 1)].enumerated() {

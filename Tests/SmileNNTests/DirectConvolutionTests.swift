@@ -15,11 +15,7 @@ final class DirectConvolutionTests: XCTestCase {
             (1, 20, 12, 2, 16, true, true), (1, 2, 4, 3, 64, false, true),
         ]
         for (i, c) in cases.enumerated() {
-            var rng = SeededRandom(seed: UInt64(700 + i))
-            let conv = Conv2D(name: "c", inputChannels: c.cin, outputChannels: c.cout, bias: c.bias, rng: &rng)
-            if c.bias { conv.bias!.value = randomTensor([c.cout], seed: UInt64(800 + i)) }
-            conv.fusedReLU = c.relu
-            conv.algorithm = .direct
+            let conv = directTestConvolution(inputs: c.cin, outputs: c.cout, bias: c.bias, relu: c.relu, seed: UInt64(700 + i))
             XCTAssertTrue(conv.usesDirect(batch: c.n, height: c.h, width: c.w), "case \(i)")
             let x = randomTensor([c.n, c.cin, c.h, c.w], seed: UInt64(900 + i))
             let expected = referenceConvolution(x, of: conv, relu: c.relu)
