@@ -29,6 +29,8 @@ public struct EvaluationJob {
     /// (right with one compute thread, where the overlapping stages would inflate wall times on one
     /// core) rather than their wall time. See `StageTime`.
     public var timesOnThreadCPU = false
+    /// Only the photos on this side of the fixed selection / test split (`PhotoSplit`); nil: all.
+    public var photoSide: PhotoSplit?
 
     /// Creates a job.
     public init(inputs: [String], csvFile: URL? = nil, galleryLimit: Int = 120,
@@ -50,7 +52,8 @@ public struct EvaluationJob {
         var examples: [LabelledImage] = []
         for input in inputs {
             do {
-                examples += try LabelledSet.load(from: input)
+                let loaded = try LabelledSet.load(from: input)
+                examples += photoSide.map { PhotoSplit.select(loaded, loadedFrom: input, side: $0) } ?? loaded
             } catch {
                 let failure = InputFailure(loading: input, error: error)
                 failures.append(failure)

@@ -107,7 +107,7 @@ public enum EvaluationReport {
     }
 
     /// The section ids, in page order.
-    public static let sectionIDs = ["summary", "confusion", "roc", "zoom", "detection", "gallery"]
+    public static let sectionIDs = ["summary", "confusion", "roc", "calibration", "zoom", "detection", "gallery"]
 
     /// Renders the report as one HTML document.
     public static func html(_ input: Input) -> String {
@@ -120,6 +120,7 @@ public enum EvaluationReport {
         h += summarySection(input.modes, notes: input.notes)
         h += confusionSection(input.modes)
         h += rocSection(input.modes)
+        h += calibrationSection(input.modes)
         h += zoomSection(input.zoom)
         h += detectionSection(input.detection)
         h += gallerySection(input.gallery)
@@ -158,6 +159,7 @@ public enum EvaluationReport {
         row("Best-accuracy threshold") { fmt($0.thresholds.best.threshold) }
         row("Accuracy at best threshold") { fmt($0.thresholds.best.accuracy) }
         row("F1 at best threshold") { fmt($0.thresholds.best.f1) }
+        row("Calibration error (ECE)") { fmt($0.calibration.expectedError) }
         h += "</tbody>\n</table>\n"
         h += "<p class=\"note\">95% intervals: Wilson score for accuracy, precision and recall; "
         h += "seeded stratified percentile bootstrap for F1 and AUC. n/a = undefined (empty denominator).</p>\n"
@@ -196,6 +198,28 @@ public enum EvaluationReport {
                                          title: "ROC: \(m.name)", diagonal: true)
             }
             h += "<figcaption>\(esc(m.name)): AUC \(withCI(m.roc.auc, m.aucCI))</figcaption></figure>\n"
+        }
+        return h + "</div>\n</section>\n"
+    }
+
+    static func calibrationSection(_ modes: [ModeEvaluation]) -> String {
+        var h = sectionStart("calibration", "Calibration")
+        guard !modes.isEmpty else { return h + none + "</section>\n" }
+        h += "<p class=\"note\">Reliability diagrams: faces binned by predicted p(smile) in tenths; each point is a bin's "
+        h += "mean prediction against the fraction of its faces that smile. On the diagonal, a probability means what it says. "
+        h += "ECE: the mean gap, weighted by the faces in each bin.</p>\n<div class=\"row\">\n"
+        for m in modes {
+            h += "<figure>"
+            if m.calibration.bins.isEmpty {
+                h += "<p>n/a: no examples.</p>"
+            } else {
+                let series = SVGCharts.Series(name: "ECE \(fmt(m.calibration.expectedError))",
+                                              points: m.calibration.bins.map { ($0.meanProbability, $0.observedRate) })
+                h += SVGCharts.lineChart(series: [series], xRange: 0...1, yRange: 0...1, xLabel: "predicted p(smile)",
+                                         yLabel: "fraction smiling", title: "Reliability: \(m.name)", diagonal: true)
+            }
+            let counts = m.calibration.bins.map { "\(fmt($0.lower))-\(fmt($0.upper)): \($0.count)" }.joined(separator: ", ")
+            h += "<figcaption>\(esc(m.name)): ECE \(fmt(m.calibration.expectedError)); faces per bin \(esc(counts))</figcaption></figure>\n"
         }
         return h + "</div>\n</section>\n"
     }

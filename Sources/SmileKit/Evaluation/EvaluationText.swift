@@ -22,6 +22,7 @@ public enum EvaluationText {
         }
         row("best threshold") { fmt($0.thresholds.best.threshold) }
         row("accuracy at best") { fmt($0.thresholds.best.accuracy) }
+        row("calibration error (ECE)") { fmt($0.calibration.expectedError) }
         var text = layout(rows)
         for line in notes { text += line + "\n" }
         return text

@@ -49,6 +49,15 @@ public enum LabelledSet {
         return isDirectory.boolValue ? try loadClassFolders(url) : try loadCSV(url)
     }
 
+    /// The directory that relative paths of the set at `path` are resolved against: the CSV's
+    /// directory, or the class-folder directory itself (standardised, as loaded paths are).
+    public static func baseDirectory(of path: String) -> String {
+        var isDirectory: ObjCBool = false
+        let url = URL(fileURLWithPath: path)
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        return (exists && isDirectory.boolValue ? url : url.deletingLastPathComponent()).standardizedFileURL.path
+    }
+
     /// The label a class-folder name stands for, or nil for other names.
     public static func label(forFolderName name: String) -> Int? {
         switch name.lowercased() {

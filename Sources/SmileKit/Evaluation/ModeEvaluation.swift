@@ -18,6 +18,8 @@ public struct ModeEvaluation: Sendable, Codable {
     public var aucCI: ConfidenceInterval?
     /// Figures at the accuracy-maximising threshold and at the model threshold.
     public var thresholds: ThresholdAnalysis
+    /// Reliability bins and expected calibration error of the probabilities.
+    public var calibration: Calibration
 
     /// Computes every figure for `samples` (bootstrap is seeded, so the result is deterministic).
     public init(
@@ -43,5 +45,6 @@ public struct ModeEvaluation: Sendable, Codable {
                 ROCCurve.mannWhitneyAUC(samples: $0)
             }
         thresholds = ThresholdAnalysis(samples: samples, modelThreshold: threshold)
+        calibration = Calibration(samples: samples)
     }
 }

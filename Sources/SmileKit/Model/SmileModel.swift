@@ -17,6 +17,9 @@ public final class SmileModel {
     public private(set) var computeThreads = 1
     /// In what precision the classifier's convolutions multiply (see `setPrecision`).
     public private(set) var precision: ConvolutionPrecision = .float32
+    /// Whether each face is also classified mirrored and the two probabilities averaged (twice the
+    /// classifier's time; see `smile eval --mirror` for what it changes).
+    public var mirrorAveraging = false
     /// Copies of `network` for the compute threads after the first, sharing its weights.
     private var networkCopies: [Sequential] = []
     /// Faces each compute thread gets at least: a part smaller than this is not worth a thread.
@@ -134,7 +137,12 @@ public final class SmileModel {
         for start in stride(from: crops.startIndex, to: crops.endIndex, by: Self.facesPerPass) {
             let batch = Array(crops[start..<min(start + Self.facesPerPass, crops.endIndex)])
             let probabilities = net.predictProbabilities(inputBatch(batch))
-            result += (0..<batch.count).map { probabilities.data[$0 * 2 + 1] }
+            if mirrorAveraging {
+                let mirrored = net.predictProbabilities(inputBatch(batch.map { $0.flippedHorizontally() }))
+                result += (0..<batch.count).map { (probabilities.data[$0 * 2 + 1] + mirrored.data[$0 * 2 + 1]) / 2 }
+            } else {
+                result += (0..<batch.count).map { probabilities.data[$0 * 2 + 1] }
+            }
         }
         return result
     }

@@ -16,8 +16,12 @@ public struct Augmentation: Codable, Equatable, Sendable {
     public var brightness: Double
     /// Largest contrast change, as a fraction (0.2 -> contrast 0.8...1.2).
     public var contrast: Double
+    /// Damage of the kinds real photos do (low resolution, blur, JPEG, noise, gamma, occlusion), if any.
+    public var degradation: PhotoDegradation?
 
-    public init(shift: Double, zoom: Double, rotationDegrees: Double, horizontalFlip: Bool, brightness: Double, contrast: Double) {
+    public init(shift: Double, zoom: Double, rotationDegrees: Double, horizontalFlip: Bool, brightness: Double, contrast: Double,
+                degradation: PhotoDegradation? = nil) {
+        self.degradation = degradation
         self.shift = shift
         self.zoom = zoom
         self.rotationDegrees = rotationDegrees
@@ -32,6 +36,12 @@ public struct Augmentation: Codable, Equatable, Sendable {
     public static let study = Augmentation(shift: 0.2, zoom: 0.2, rotationDegrees: 0, horizontalFlip: true, brightness: 0, contrast: 0)
     /// The study's, gentler on shift (faces are already centred), plus rotation and lighting: the default.
     public static let standard = Augmentation(shift: 0.08, zoom: 0.15, rotationDegrees: 20, horizontalFlip: true, brightness: 0.2, contrast: 0.25)
+    /// `standard` plus the damage real photos do to faces (`PhotoDegradation.realPhoto`).
+    public static let realPhoto = Augmentation(shift: 0.08, zoom: 0.15, rotationDegrees: 20, horizontalFlip: true, brightness: 0.2,
+                                               contrast: 0.25, degradation: .realPhoto)
+
+    /// The augmentations `smile train --augmentation` names.
+    public static let named: [String: Augmentation] = ["standard": .standard, "real-photo": .realPhoto, "study": .study, "none": .none]
 
     /// The 2x3 affine matrix (source -> destination) taking a stored crop of side `storedSide`,
     /// whose central `storedSide / context` pixels are the framing rectangle, to an `inputSide` crop.
@@ -54,7 +64,8 @@ public struct Augmentation: Codable, Equatable, Sendable {
     public func apply(_ crop: Image, context: Double, inputSide: Int, mean: Float, std: Float,
                       rng: inout SeededRandom, into destination: UnsafeMutableBufferPointer<Float>) {
         let m = matrix(storedSide: crop.width, context: context, inputSide: inputSide, rng: &rng)
-        let warped = crop.warpedAffine(m, width: inputSide, height: inputSide)
+        var warped = crop.warpedAffine(m, width: inputSide, height: inputSide)
+        if let degradation { warped = degradation.apply(to: warped, rng: &rng) }
         let gain = Float(1 + (contrast == 0 ? 0 : (Double(rng.uniform()) * 2 - 1) * contrast))
         let offset = Float(brightness == 0 ? 0 : (Double(rng.uniform()) * 2 - 1) * brightness)
         let scale = gain / std

@@ -11,7 +11,7 @@ public struct TrainingJob {
     public var recipe: TrainingRecipe
     /// The folder holding `genki4k/`, `smilesmiled/`, `muxspace/`, `ckplus48/` (the shared data layout).
     public var dataRoot: String
-    /// Data sets to train on (their train sides), out of genki4k, smilesmiled, muxspace, celeba.
+    /// Data sets to train on (their train sides), out of genki4k, smilesmiled, muxspace, fer2013, celeba.
     public var trainSets: [String]
     public var width: Double
     public var inputSide: Int
@@ -81,7 +81,7 @@ public struct TrainingJob {
     }
 
     /// Loads the labelled faces of data set `name` from the data root.
-    func load(_ name: String) throws -> [LabelledFace] {
+    func load(_ name: String, log: (String) -> Void = { _ in }) throws -> [LabelledFace] {
         let root = (dataRoot as NSString).appendingPathComponent(name)
         var faces: [LabelledFace]
         switch name {
@@ -89,10 +89,14 @@ public struct TrainingJob {
         case "smilesmiled": faces = try DataSets.smilesmiled(root)
         case "muxspace": faces = try DataSets.muxspace(root)
         case "ckplus48": faces = try DataSets.ckplus(root)
+        case "fer2013":
+            let (loaded, report) = try FER2013.load(root)
+            faces = loaded
+            log("fer2013: \(report.rows) rows, \(report.unlabelled) with mixed or missing votes left out, \(report.duplicates) duplicate files dropped by sha1, \(report.conflicting) faces whose copies disagree dropped")
         case "celeba":
             let subset = try CelebA.balancedSubset(root)
             faces = subset.train + subset.validation + subset.test
-        default: throw TrainingError.noData("unknown data set '\(name)' (known: genki4k, smilesmiled, muxspace, ckplus48, celeba)")
+        default: throw TrainingError.noData("unknown data set '\(name)' (known: genki4k, smilesmiled, muxspace, fer2013, ckplus48, celeba)")
         }
         if let limitPerSet, faces.count > limitPerSet {
             let step = Double(faces.count) / Double(limitPerSet)
@@ -109,7 +113,7 @@ public struct TrainingJob {
         var sets: [String: [LabelledFace]] = [:]
         for name in Set(trainSets + ["ckplus48"]) {
             if name == "ckplus48" && !FileManager.default.fileExists(atPath: (dataRoot as NSString).appendingPathComponent(name)) { continue }
-            sets[name] = try load(name)
+            sets[name] = try load(name, log: log)
             log("\(name): \(sets[name]!.count) images, \(sets[name]!.filter { $0.label == 1 }.count) smiling")
         }
         // Frame tight crops the way the detector frames whole heads.

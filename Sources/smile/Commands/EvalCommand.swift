@@ -33,6 +33,7 @@ struct EvalCommand: ParsableCommand {
           smile dataset composite --faces genki4k --split-side test --backgrounds groups --out composite
           smile eval composite --report eval-report --csv eval.csv
           smile eval composite/faces.csv --report eval-faces
+          smile eval ../shared/data/wild/faces.csv --side selection   # choose on one half of the photos
         """
     )
 
@@ -48,6 +49,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Most misclassified faces shown in the report's gallery.", valueName: "n"))
     var gallery: Int = 120
 
+    @Option(help: ArgumentHelp("Only the photos on this side of the fixed split by photo (half each, by a hash of the photo's path as the labels file writes it): selection (choose models and thresholds on it) or test (report only).", valueName: "side"))
+    var side: PhotoSplit?
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var detection: DetectionOptions
 
@@ -60,6 +64,7 @@ struct EvalCommand: ParsableCommand {
         let pipeline = try makePipeline(detection, model)
         var job = EvaluationJob(inputs: labelled, csvFile: csv.map { URL(fileURLWithPath: $0) }, galleryLimit: gallery)
         job.timesOnThreadCPU = model.threads == 1
+        job.photoSide = side
         let result = try job.run(pipeline: pipeline, console: console)
         // A table of zeros would only hide the errors above it: nothing was measured.
         guard result.examples > 0 else {
@@ -95,3 +100,4 @@ func runInfo(_ model: String) -> EvaluationReport.RunInfo {
 func runInfo(_ model: SmileModel) -> EvaluationReport.RunInfo {
     runInfo("\(model.source) (convolutions in \(model.precision.rawValue))")
 }
+extension PhotoSplit: ExpressibleByArgument {}

@@ -26,10 +26,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("benchmark, vgg19 or vgg19-transfer.", valueName: "recipe"))
     var recipe: TrainingRecipe
 
-    @Option(help: ArgumentHelp("Folder with genki4k/, smilesmiled/, muxspace/, ckplus48/ (default: $SMILE_DATA).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder with genki4k/, smilesmiled/, muxspace/, fer2013/, ckplus48/ (default: $SMILE_DATA).", valueName: "dir"))
     var data: String?
 
-    @Option(help: ArgumentHelp("Comma-separated data sets to train on.", valueName: "sets"))
+    @Option(help: ArgumentHelp("Comma-separated data sets to train on: genki4k, smilesmiled, muxspace, fer2013.", valueName: "sets"))
     var sets: String = "genki4k,smilesmiled,muxspace"
 
     @Option(help: ArgumentHelp("Repeat a data set's train side per epoch, e.g. genki4k:2 (comma-separated).", valueName: "set:n"))
@@ -62,7 +62,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Stop after this many epochs without a better validation loss (0: never).")
     var patience: Int = 4
 
-    @Option(help: ArgumentHelp("Augmentation: standard (shift, zoom, flip, rotation, lighting), study (shift 0.2, zoom 0.2, flip) or none.", valueName: "name"))
+    @Option(help: ArgumentHelp("Augmentation: standard (shift, zoom, flip, rotation, lighting), real-photo (standard plus low resolution, blur, JPEG, noise, gamma and occlusion), study (shift 0.2, zoom 0.2, flip) or none.", valueName: "name"))
     var augmentation: String = "standard"
 
     @Option(help: ArgumentHelp("Crop margin around the detector box, as a fraction of its side.", valueName: "fraction"))
@@ -89,7 +89,7 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         guard width > 0, width <= 2 else { throw ValidationError("--width must be in (0, 2]") }
         guard inputSize >= 32, inputSize <= 256 else { throw ValidationError("--input-size must be in 32...256") }
-        guard ["standard", "study", "none"].contains(augmentation) else { throw ValidationError("--augmentation must be standard, study or none") }
+        guard Augmentation.named[augmentation] != nil else { throw ValidationError("--augmentation must be standard, real-photo, study or none") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
@@ -97,11 +97,10 @@ struct TrainCommand: ParsableCommand {
         guard let dataRoot = data ?? ProcessInfo.processInfo.environment["SMILE_DATA"] else {
             throw ValidationError("give --data DIR (or set SMILE_DATA) with the training data folders")
         }
-        let augmentations: [String: Augmentation] = ["standard": .standard, "study": .study, "none": .none]
         var job = TrainingJob(recipe: recipe, dataRoot: dataRoot, trainSets: sets.split(separator: ",").map(String.init),
                               width: width, inputSide: inputSize, epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                               optimizerName: optimizer, weightDecay: weightDecay, patience: patience,
-                              augmentation: augmentations[augmentation]!, framing: CropFraming(margin: margin), seed: seed,
+                              augmentation: Augmentation.named[augmentation]!, framing: CropFraming(margin: margin), seed: seed,
                               threads: threads, limitPerSet: limit, baseModel: base,
                               cascadePath: try CascadeLocator.locate(CascadeLocator.frontalFace, explicit: cascade),
                               outputDirectory: URL(fileURLWithPath: out), resume: resume)

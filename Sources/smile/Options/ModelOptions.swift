@@ -30,6 +30,9 @@ struct ModelOptions: ParsableArguments {
                                valueName: "precision"))
     var precision: ConvolutionPrecision?
 
+    @Flag(help: ArgumentHelp("Classify each face mirrored too and average the two probabilities (twice the classifier's time)."))
+    var mirror = false
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if precision == .bfloat16 && !ConvolutionPrecision.bfloat16Supported {
@@ -45,6 +48,7 @@ struct ModelOptions: ParsableArguments {
         let loaded = try SmileModel.load(contentsOf: try DefaultModel.locate(explicit: model))
         // More parts than cores would only add copies of the network (each as large as the model).
         loaded.setPrecision(precision ?? .fastest)
+        loaded.mirrorAveraging = mirror
         try loaded.setComputeThreads(min(threads, max(ProcessInfo.processInfo.activeProcessorCount, 1)))
         return loaded
     }

@@ -27,7 +27,7 @@ final class EvaluationReportTests: XCTestCase {
         for id in ["summary", "confusion", "roc", "zoom", "detection", "gallery"] {
             XCTAssertTrue(html.contains("<section id=\"\(id)\">\n<h2>"), "missing section \(id)")
         }
-        XCTAssertEqual(EvaluationReport.sectionIDs, ["summary", "confusion", "roc", "zoom", "detection", "gallery"])
+        XCTAssertEqual(EvaluationReport.sectionIDs, ["summary", "confusion", "roc", "calibration", "zoom", "detection", "gallery"])
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
         XCTAssertTrue(html.contains("<svg"))
         XCTAssertTrue(html.contains("without detection"))
