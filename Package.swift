@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // RFC-4180 CSV reading/writing (quoted commas, quotes, newlines) for labelled sets and reports.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // SHA-256 of the face detector model, checked before OpenCV parses it.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The only C++ in the project: a C API over OpenCV 4.
@@ -56,7 +58,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         // Swift face of the OpenCV shim: images, Haar detection, video frames.
-        .target(name: "SmileVision", dependencies: ["CCVShim"]),
+        .target(name: "SmileVision", dependencies: ["CCVShim", .product(name: "Crypto", package: "swift-crypto")]),
         // The pipeline: detection, crops, classification, datasets, training, evaluation, outputs.
         .target(
             name: "SmileKit",

@@ -669,6 +669,68 @@ int cvs_cascade_open(const char *path, cvs_cascade **out) {
 
 void cvs_cascade_close(cvs_cascade *cascade) { delete cascade; }
 
+// ---- YuNet ----------------------------------------------------------------
+
+struct cvs_yunet {
+    cv::Ptr<cv::FaceDetectorYN> detector;
+    std::string path;
+};
+
+int cvs_yunet_open(const char *path, cvs_yunet **out) {
+    if (!path || !out) return fail(CVS_E_INVALID, "yunet: no path given");
+    *out = nullptr;
+    std::string name(path);
+    return guarded(path, [&]() -> int {
+        struct stat st;
+        if (stat(path, &st) != 0) return fail(CVS_E_CASCADE, name + ": detector model not found");
+        if (S_ISDIR(st.st_mode)) return fail(CVS_E_CASCADE, name + ": is a directory, not a detector model");
+        std::unique_ptr<cvs_yunet> y(new cvs_yunet());
+        y->path = name;
+        try {
+            y->detector = cv::FaceDetectorYN::create(name, "", cv::Size(320, 320), 0.9f, 0.3f, 5000);
+        } catch (const cv::Exception &e) {
+            return fail(CVS_E_CASCADE, name + ": not a usable YuNet model: " + e.what());
+        }
+        if (!y->detector) return fail(CVS_E_CASCADE, name + ": not a usable YuNet model");
+        *out = y.release();
+        return CVS_OK;
+    });
+}
+
+void cvs_yunet_close(cvs_yunet *detector) { delete detector; }
+
+int cvs_yunet_detect(cvs_yunet *detector, const uint8_t *pixels, int width, int height, int channels,
+                     float score_threshold, float nms_threshold, cvs_face **out, int *count) {
+    if (!detector || !out || !count) return fail(CVS_E_INVALID, "yunet: null argument");
+    *out = nullptr;
+    *count = 0;
+    if (!validImage(pixels, width, height, channels)) return fail(CVS_E_INVALID, "yunet: bad image");
+    return guarded("yunet", [&]() -> int {
+        cv::Mat input(height, width, channels == 1 ? CV_8UC1 : CV_8UC3, const_cast<uint8_t *>(pixels));
+        cv::Mat bgr;
+        if (channels == 1) cv::cvtColor(input, bgr, cv::COLOR_GRAY2BGR); else bgr = input;
+        detector->detector->setInputSize(cv::Size(width, height));
+        detector->detector->setScoreThreshold(score_threshold);
+        detector->detector->setNMSThreshold(nms_threshold);
+        cv::Mat faces;
+        detector->detector->detect(bgr, faces);
+        if (faces.empty()) return CVS_OK;
+        CV_Assert(faces.type() == CV_32F && faces.cols >= 15);
+        auto *result = static_cast<cvs_face *>(std::malloc(sizeof(cvs_face) * faces.rows));
+        if (!result) return fail(CVS_E_INTERNAL, "yunet: out of memory");
+        for (int i = 0; i < faces.rows; ++i) {
+            const float *row = faces.ptr<float>(i);
+            cvs_face &f = result[i];
+            f.x = row[0]; f.y = row[1]; f.width = row[2]; f.height = row[3];
+            for (int k = 0; k < 10; ++k) f.landmarks[k] = row[4 + k];
+            f.score = row[14];
+        }
+        *out = result;
+        *count = faces.rows;
+        return CVS_OK;
+    });
+}
+
 int cvs_cascade_set_engine(cvs_cascade *cascade, int engine) {
     if (!cascade) return fail(CVS_E_INVALID, "cascade: null handle");
     if (engine != CVS_HAAR_OPENCV && engine != CVS_HAAR_SMILE && engine != CVS_HAAR_SMILE_SCALAR &&

@@ -276,6 +276,35 @@ int cvs_group_detections(const cvs_detection *raw, int raw_count, int min_neighb
  */
 int cvs_group_rectangles(const int *xywh, int count, int threshold, int engine, int *out, int *out_count, int *labels);
 
+/* ---- YuNet (OpenCV's CNN face detector, cv::FaceDetectorYN) ------------- */
+
+typedef struct cvs_yunet cvs_yunet;
+
+/** One face found by YuNet: its box, five landmarks and its score, in image pixels. */
+typedef struct {
+    float x, y, width, height;
+    /** Right eye, left eye, nose tip, right and left mouth corner (as seen: the right eye is on the image's left), x then y each. */
+    float landmarks[10];
+    float score;
+} cvs_face;
+
+/**
+ * Loads a YuNet ONNX model (the 2022mar file reads in OpenCV 4.6). The caller checks the file's
+ * checksum first; OpenCV parses it here. CVS_E_CASCADE when it is missing or not a usable model.
+ */
+int cvs_yunet_open(const char *path, cvs_yunet **out);
+
+/** Frees a YuNet detector (NULL is fine). */
+void cvs_yunet_close(cvs_yunet *detector);
+
+/**
+ * Runs YuNet on a gray or BGR image at its own size (gray is made BGR first): faces scoring at
+ * least `score_threshold`, after YuNet's own NMS at IoU `nms_threshold`, best first.
+ * `*out` is malloc'ed (cvs_free), `*count` may be 0 with `*out` NULL.
+ */
+int cvs_yunet_detect(cvs_yunet *detector, const uint8_t *pixels, int width, int height, int channels,
+                     float score_threshold, float nms_threshold, cvs_face **out, int *count);
+
 /* ---- Video -------------------------------------------------------------- */
 
 typedef struct cvs_video cvs_video;

@@ -14,6 +14,8 @@ public struct DetectedFace: Sendable, Equatable {
         case profile
         /// Profile cascade on the mirrored image (faces looking the other way).
         case profileMirrored
+        /// YuNet, OpenCV's CNN face detector (`--detector yunet`).
+        case yunet
     }
 
     /// The box in original image pixels; for a tilted face, the upright box with the face's centre and size.
@@ -25,11 +27,26 @@ public struct DetectedFace: Sendable, Equatable {
     public var neighbours: Int
     /// The pass that found it.
     public var pass: Pass
+    /// The detector's confidence (YuNet's score, 0-1); nil for the Haar cascades, which give none.
+    public var score: Double?
+    /// Right eye, left eye, nose tip, right and left mouth corner in image pixels (YuNet only).
+    public var landmarks: [Point]?
 
-    public init(box: Rect, angle: Double = 0, neighbours: Int = 0, pass: Pass = .frontal) {
+    public init(box: Rect, angle: Double = 0, neighbours: Int = 0, pass: Pass = .frontal, score: Double? = nil, landmarks: [Point]? = nil) {
         self.box = box
         self.angle = angle
         self.neighbours = neighbours
         self.pass = pass
+        self.score = score
+        self.landmarks = landmarks
+    }
+
+    /// A point in image pixels.
+    public struct Point: Sendable, Equatable {
+        public var x: Double, y: Double
+        public init(x: Double, y: Double) {
+            self.x = x
+            self.y = y
+        }
     }
 }

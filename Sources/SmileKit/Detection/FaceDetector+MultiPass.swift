@@ -17,6 +17,7 @@ import SmileVision
 extension FaceDetector {
     /// Faces in `image` coordinates, largest first.
     public func detectFaces(in image: Image) throws -> [DetectedFace] {
+        if let yunet { return try yunetFaces(in: image, yunet: yunet) }
         let (working, scale) = workingCopy(of: image)
         let minFace = minimumFaceSide(imageWidth: image.width, imageHeight: image.height) * scale
         let parameters = frontalParameters(minFace: minFace, scale: scale, working: working)

@@ -56,14 +56,42 @@ public final class FaceDetector {
         /// Coarse to fine: box widths searched around an odd level's raw window, from its width / this
         /// to its width * this.
         public var refineSizeTolerance = 1.5
+        /// Which detector finds the faces: the Haar cascade (the default) or YuNet.
+        public var detector = Kind.haar
+        /// YuNet: the lowest score a face is kept at.
+        public var yunetScore = 0.7
+        /// YuNet: images with a longer side above this are searched shrunk to it (0: never).
+        public var yunetWorkingSide = 640
+        /// YuNet: faces under this side (pixels of the shrunk image) are looked for again at twice its scale,
+        /// when that is still at most the original's (see `yunetFinePass`).
+        public var yunetSmallFace = 24.0
+        /// YuNet: whether an image shrunk to less than half is also searched at twice that scale, in tiles,
+        /// for its small faces (photos: yes; video frames: no, it would cost four more passes a frame).
+        public var yunetFinePass = true
+        /// YuNet's local search in video: regions at the scale that makes their face 64 px (true) or at
+        /// the full pass's scale (false, the default: the faces the full pass would give).
+        public var yunetRegionsAtFaceScale = false
+        /// YuNet's local search keeps faces scoring this much below `yunetScore`: a region is searched only
+        /// around a face already found, and cut out of its frame a face scores a little lower.
+        public var yunetRegionScoreDrop = 0.2
         public init() {}
 
         /// Whether only the original single frontal pass runs.
         public var isSinglePass: Bool { upsample <= 1 && angles.isEmpty && !profile && !eyeCheck && minFaceFraction <= 0 && minFaceSize == 0 || (upsample <= 1 && angles.isEmpty && !profile && !eyeCheck && minFaceSize >= 24 && minFaceFraction <= 0) }
     }
 
-    /// The cascade in use.
+    /// The face detectors `Settings.detector` chooses from.
+    public enum Kind: String, CaseIterable, Sendable {
+        /// OpenCV's Haar cascade (Viola-Jones), the design's detector.
+        case haar
+        /// YuNet, OpenCV's small CNN face detector: more faces in crowds, small and turned faces.
+        case yunet
+    }
+
+    /// The cascade in use (also with YuNet: training frames its crops by it).
     public let cascade: HaarCascade
+    /// YuNet, when `settings.detector` is `.yunet`.
+    public let yunet: YuNet?
     /// The settings in use.
     public var settings: Settings
 
@@ -75,8 +103,9 @@ public final class FaceDetector {
     /// Loads the frontal cascade at `cascadePath`, and the profile and eye cascades when the settings
     /// need them (from the given paths, else found by `CascadeLocator`).
     public init(cascadePath: String, settings: Settings = Settings(),
-                profileCascadePath: String? = nil, eyeCascadePath: String? = nil) throws {
+                profileCascadePath: String? = nil, eyeCascadePath: String? = nil, yunetPath: String? = nil) throws {
         self.cascade = try HaarCascade(path: cascadePath)
+        self.yunet = settings.detector == .yunet ? try YuNet(path: yunetPath ?? YuNetLocator.locate()) : nil
         self.settings = settings
         self.profileCascade = settings.profile
             ? try HaarCascade(path: profileCascadePath ?? CascadeLocator.locate(CascadeLocator.profileFace)) : nil

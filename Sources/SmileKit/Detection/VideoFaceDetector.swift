@@ -77,7 +77,8 @@ public final class VideoFaceDetector {
 
     /// A frame since the last full pass whose faces may still grow by backfilling.
     private struct HeldFrame {
-        var gray: Image
+        /// The frame as the detector searches it: gray for the Haar cascade, as decoded for YuNet.
+        var searched: Image
         var faces: [DetectedFace]
     }
 
@@ -104,10 +105,12 @@ public final class VideoFaceDetector {
     /// with the next full pass.
     public func push(_ image: Image, frame index: Int) throws -> [[DetectedFace]] {
         guard settings.fullPassInterval > 1 else { return [try detector.detectFaces(in: image)] }
-        let gray = image.grayscale()
+        let searched = detector.yunet == nil ? image.grayscale() : image
         if fullPasses == 0 || index % settings.fullPassInterval == 0 {
-            let (faces, weak) = try settings.candidateNeighbours.map { try detector.detectFaces(in: gray, candidateNeighbours: $0) }
-                ?? (try detector.detectFaces(in: gray), [])
+            // YuNet has no weak clusters to follow: its candidates are its own low-scoring faces, already dropped.
+            let candidateNeighbours = detector.yunet == nil ? settings.candidateNeighbours : nil
+            let (faces, weak) = try candidateNeighbours.map { try detector.detectFaces(in: searched, candidateNeighbours: $0) }
+                ?? (try detector.detectFaces(in: searched), [])
             fullPasses += 1
             let isNew = { (face: DetectedFace) in !(self.held.last?.faces ?? []).contains { self.overlaps($0, face) } }
             let newFaces = faces.filter(isNew).map(faceArea) + weak.filter(isNew).map(candidateArea)
@@ -119,7 +122,7 @@ public final class VideoFaceDetector {
             held = []
             return ready
         }
-        held.append(HeldFrame(gray: gray, faces: Self.largestFirst(try searchRecent(in: gray))))
+        held.append(HeldFrame(searched: searched, faces: Self.largestFirst(try searchRecent(in: searched))))
         return []
     }
 
@@ -139,9 +142,9 @@ public final class VideoFaceDetector {
 
     private var held: [HeldFrame] = []
 
-    /// The faces near the recent ones in `gray` (one region scan); updates `recent`.
-    private func searchRecent(in gray: Image) throws -> [DetectedFace] {
-        let hits = try scan(gray, around: recent.map { faceArea($0.face) } + candidates.map(candidateArea))
+    /// The faces near the recent ones in `frame` (one region scan); updates `recent`.
+    private func searchRecent(in frame: Image) throws -> [DetectedFace] {
+        let hits = try scan(frame, around: recent.map { faceArea($0.face) } + candidates.map(candidateArea))
         recent = remembering(hits, after: recent)
         return hits
     }
@@ -162,7 +165,7 @@ public final class VideoFaceDetector {
         for index in held.indices.reversed() {
             followed.removeAll { area in held[index].faces.contains { $0.box.intersectionOverUnion(area.box) >= 0.3 } }
             guard !followed.isEmpty else { break }
-            let found = try scan(held[index].gray, around: followed)
+            let found = try scan(held[index].searched, around: followed)
             var next: [SearchArea] = []
             for area in followed {
                 // The face overlapping the followed box most is the same face.
@@ -196,9 +199,10 @@ public final class VideoFaceDetector {
         faces.sorted { $0.box.area > $1.box.area }
     }
 
-    /// The faces that one region scan of `gray` finds around `areas` (grouped as a full pass groups,
-    /// with no further merging, so they are the full pass's own faces where it would find them).
-    func scan(_ gray: Image, around areas: [SearchArea]) throws -> [DetectedFace] {
+    /// The faces that one region scan of `frame` finds around `areas` (grouped as a full pass groups,
+    /// with no further merging, so they are the full pass's own faces where it would find them;
+    /// with YuNet, each region searched on its own).
+    func scan(_ frame: Image, around areas: [SearchArea]) throws -> [DetectedFace] {
         guard !areas.isEmpty else { return [] }
         localSearches += 1
         let regions = areas.map { area -> Rect in
@@ -211,7 +215,8 @@ public final class VideoFaceDetector {
             let side = Double(max(area.box.width, area.box.height))
             return (side / area.sizeTolerance).rounded(.down)...(side * area.sizeTolerance).rounded(.up)
         }
-        return try detector.detectFrontalFaces(in: gray, regions: regions, sides: sides,
+        if detector.yunet != nil { return try detector.yunetFaces(in: frame, regions: regions, sides: sides) }
+        return try detector.detectFrontalFaces(in: frame, regions: regions, sides: sides,
                                                     minFaceSize: sides.map(\.lowerBound).min() ?? 0,
                                                     maxFaceSize: sides.map(\.upperBound).max() ?? 0)
     }

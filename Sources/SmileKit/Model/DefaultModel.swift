@@ -18,14 +18,20 @@ public enum DefaultModel {
     public static func candidates(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         var places: [String] = []
         if let fromEnvironment = environment["SMILE_MODEL"], !fromEnvironment.isEmpty { places.append(fromEnvironment) }
-        places.append(FileManager.default.currentDirectoryPath + "/models/" + fileName)
+        return places + modelDirectories().map { ($0 as NSString).appendingPathComponent(fileName) }
+    }
+
+    /// The `models/` folders searched for shipped files, in order: beside the current directory, then
+    /// beside the executable and each of its parent directories (and, in debug builds, the source tree's).
+    public static func modelDirectories() -> [String] {
+        var places = [FileManager.default.currentDirectoryPath + "/models"]
         var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
-            places.append(directory.appendingPathComponent("models/" + fileName).path)
+            places.append(directory.appendingPathComponent("models").path)
             directory.deleteLastPathComponent()
         }
         #if DEBUG
-        places.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../models/" + fileName).standardized.path)
+        places.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../models").standardized.path)
         #endif
         return places
     }

@@ -55,8 +55,14 @@ struct FramesCommand: ParsableCommand {
                                + "frames before it (rows come out n frames late). 1: search every whole frame, in full (the "
                                + "reference). Share of 1's faces found, 640x360 / 1080p clip: the default 3: 99.7% / 98.3%; 2: "
                                + "99.7% / 98.7%; 4: 98.3% / 96.0% (smile compare-frames). Speed on the 640x360 clip, one core of "
-                               + "the development machine, whole runs: 1: 18-21 frames/s; 2: 43; 3: 36-59 (12 runs); 4: 60.", valueName: "n"))
-    var detectEvery: Int = VideoFaceDetector.Settings().fullPassInterval
+                               + "the development machine, whole runs: 1: 18-21 frames/s; 2: 43; 3: 36-59 (12 runs); 4: 60. "
+                               + "Default: 3 with the Haar cascade, 1 with --detector yunet (its full search of a frame costs "
+                               + "about what the Haar cascade's does, and its local search keeps only 96-97% of the faces).",
+                               valueName: "n"))
+    var detectEvery: Int?
+
+    /// The full-search interval in use: as given, else the detector's default.
+    var fullPassInterval: Int { detectEvery ?? (detection.detector == .yunet ? 1 : VideoFaceDetector.Settings().fullPassInterval) }
 
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var model: ModelOptions
@@ -66,7 +72,7 @@ struct FramesCommand: ParsableCommand {
         if let fps, !(fps > 0) { throw ValidationError("--fps must be positive") }
         guard smoothing >= 0, smoothing < 1 else { throw ValidationError("--smoothing must be in [0, 1), got \(smoothing)") }
         guard maxMissed >= 0 else { throw ValidationError("--max-missed must be >= 0") }
-        guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
+        if let detectEvery, detectEvery < 1 { throw ValidationError("--detect-every must be at least 1") }
     }
 
     func run() throws {
@@ -75,12 +81,12 @@ struct FramesCommand: ParsableCommand {
                             annotateDirectory: annotate.map { URL(fileURLWithPath: $0) }, framesPerSecond: fps,
                             resume: runOptions.resume, force: runOptions.force)
         job.tracking.smoothing = smoothing
-        job.videoDetection.fullPassInterval = detectEvery
+        job.videoDetection.fullPassInterval = fullPassInterval
         job.tracking.tracker.maxMissed = maxMissed
         job.tracking.tracksFile = tracks.map { URL(fileURLWithPath: $0) }
         job.tracking.bestFacesDirectory = bestFaces.map { URL(fileURLWithPath: $0) }
         // A full pass on every frame is the reference the others are measured against: the full search.
-        let pipeline = try makePipeline(detection, model, defaultSearch: detectEvery == 1 ? .full : .coarseToFine, video: true)
+        let pipeline = try makePipeline(detection, model, defaultSearch: fullPassInterval == 1 ? .full : .coarseToFine, video: true)
         let started = DispatchTime.now()
         let summary: FramesJob.Summary
         do { summary = try job.run(pipeline: pipeline, console: console, stop: StopRequest.onInterruptSignals()) } catch let failure as InputFailure {

@@ -4,6 +4,18 @@ import SmileVision
 
 /// Options that choose and tune the face detector.
 struct DetectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Face detector: haar (OpenCV's Haar cascade, the default) or yunet (OpenCV's CNN "
+                               + "detector: far more faces in crowds, small, dim and turned faces, with five landmarks "
+                               + "each, at some more time per photo).", valueName: "detector"))
+    var detector: FaceDetector.Kind = .haar
+
+    @Option(help: ArgumentHelp("YuNet model file (default: $SMILE_DETECTOR_MODEL, then the shipped "
+                               + "models/yunet/\(YuNet.modelFileName)); its SHA-256 must match the shipped file's.", valueName: "file"))
+    var detectorModel: String?
+
+    @Option(help: ArgumentHelp("YuNet: the lowest score (0-1) a face is kept at; lower finds more faces and more false ones.", valueName: "score"))
+    var detectorScore: Double = FaceDetector.Settings().yunetScore
+
     @Option(help: ArgumentHelp("Haar cascade XML file (default: $SMILE_CASCADE_DIR, the project's cascades/, then OpenCV's install).", valueName: "file"))
     var cascade: String?
 
@@ -65,6 +77,7 @@ struct DetectionOptions: ParsableArguments {
         guard workingSide == 0 || workingSide >= 48 else { throw ValidationError("--working-side must be 0 or at least 48, got \(workingSide)") }
         guard upsample >= 1, upsample <= 4 else { throw ValidationError("--upsample must be in [1, 4], got \(upsample)") }
         guard angles.degrees.allSatisfy({ abs($0) < 90 }) else { throw ValidationError("--angles must be within (-90, 90) degrees") }
+        guard detectorScore > 0, detectorScore < 1 else { throw ValidationError("--detector-score must be between 0 and 1, got \(detectorScore)") }
     }
 
     /// The detector settings these options describe; `defaultSearch` unless --pyramid-search was given,
@@ -86,6 +99,9 @@ struct DetectionOptions: ParsableArguments {
         settings.eyeCheck = eyeCheck
         settings.scanEngine = haarEngine
         settings.pyramidSearch = pyramidSearch ?? defaultSearch
+        settings.detector = detector
+        settings.yunetScore = detectorScore
+        settings.yunetFinePass = !video
         return settings
     }
 
@@ -96,7 +112,7 @@ struct DetectionOptions: ParsableArguments {
         var settings = settings(defaultSearch: defaultSearch, video: video)
         if let engine { settings.scanEngine = engine }
         return try FaceDetector(cascadePath: try CascadeLocator.locate(CascadeLocator.frontalFace, explicit: cascade),
-                                settings: settings)
+                                settings: settings, yunetPath: detector == .yunet ? try YuNetLocator.locate(explicit: detectorModel) : nil)
     }
 }
 
@@ -145,4 +161,5 @@ struct AngleList: ExpressibleByArgument, Equatable {
 }
 
 extension HaarCascade.ScanEngine: ExpressibleByArgument {}
+extension FaceDetector.Kind: ExpressibleByArgument {}
 extension FaceDetector.PyramidSearch: ExpressibleByArgument {}

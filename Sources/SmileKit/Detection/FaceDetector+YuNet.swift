@@ -1,0 +1,126 @@
+import Foundation
+import SmileVision
+
+/// Detection with YuNet (`--detector yunet`): OpenCV's CNN face detector, run at scales where
+/// every face fits its anchors.
+///
+/// - The photo is shrunk so its longer side is at most `yunetWorkingSide` (its largest anchors
+///   are 256 px, so large faces at full resolution split or go unfound).
+/// - When that shrinks the photo by more than half, faces of under about 12 px there would be
+///   lost, so the photo is also searched at twice that scale in overlapping tiles of the working
+///   side; that pass keeps only faces small at the working scale.
+/// - Boxes of all passes are merged by `NonMaximumSuppression` (IoU, and overlap over the smaller
+///   box), so a face cut by a tile border is found once.
+/// - YuNet's boxes are taller than the Haar cascade's squares; each is mapped to the square the
+///   Haar cascade draws on the same face (`haarSquare`), so the classifier gets the framing it
+///   was trained on.
+extension FaceDetector {
+    /// Faces found by YuNet in `image`, as squares in the Haar framing, largest first.
+    func yunetFaces(in image: Image, yunet: YuNet) throws -> [DetectedFace] {
+        let longer = max(image.width, image.height)
+        let workingSide = settings.yunetWorkingSide
+        let scale = workingSide > 0 && longer > workingSide ? Double(workingSide) / Double(longer) : 1
+        var faces = try yunetPass(image, scale: scale, yunet: yunet)
+        if settings.yunetFinePass && scale < 0.5 {
+            // Small faces: twice the working scale, in tiles of the working side overlapping by a tenth.
+            let fine = scale * 2
+            let smallest = settings.yunetSmallFace / scale
+            let enlarged = image.resized(width: max(1, Int(Double(image.width) * fine)), height: max(1, Int(Double(image.height) * fine)))
+            for tile in Self.tiles(width: enlarged.width, height: enlarged.height, side: max(64, workingSide), overlap: max(16, workingSide / 10)) {
+                let part = enlarged.cropped(to: tile)
+                faces += try yunetPass(part, scale: 1, yunet: yunet).compactMap { face -> DetectedFace? in
+                    var f = face
+                    f.box = DetectionGeometry.unscaled(Rect(x: face.box.x + tile.x, y: face.box.y + tile.y,
+                                                            width: face.box.width, height: face.box.height), factor: fine)
+                    f.landmarks = face.landmarks?.map { DetectedFace.Point(x: ($0.x + Double(tile.x)) / fine, y: ($0.y + Double(tile.y)) / fine) }
+                    return Double(f.box.width) < smallest ? f : nil
+                }
+            }
+        }
+        let minimum = minimumFaceSide(imageWidth: image.width, imageHeight: image.height)
+        let kept = NonMaximumSuppression.suppress(faces.filter { Double($0.box.width) >= minimum }, iouThreshold: settings.nmsIoU)
+        return kept.sorted { $0.box.area > $1.box.area }
+    }
+
+    /// Faces found by YuNet inside `regions` of `image` (each searched on its own, scaled so that
+    /// its face is about `regionFaceSide` px across), keeping in each region only the sizes of
+    /// `sides`: the local search between a video's full passes.
+    public func yunetFaces(in image: Image, regions: [Rect], sides: [ClosedRange<Double>]) throws -> [DetectedFace] {
+        guard let yunet else { return [] }
+        let bounds = Rect(x: 0, y: 0, width: image.width, height: image.height)
+        var faces: [DetectedFace] = []
+        for (region, range) in zip(regions, sides) {
+            guard let clipped = region.intersection(bounds), clipped.width >= 8, clipped.height >= 8 else { continue }
+            let scale = regionScale(image: image, range: range)
+            let part = image.cropped(to: clipped)
+            let threshold = max(0.05, settings.yunetScore - settings.yunetRegionScoreDrop)
+            faces += try yunetPass(part, scale: scale, yunet: yunet, scoreThreshold: threshold).compactMap { face in
+                guard range.contains(Double(face.box.width)) else { return nil }
+                var f = face
+                f.box = Rect(x: face.box.x + clipped.x, y: face.box.y + clipped.y, width: face.box.width, height: face.box.height)
+                f.landmarks = face.landmarks?.map { DetectedFace.Point(x: $0.x + Double(clipped.x), y: $0.y + Double(clipped.y)) }
+                return f
+            }
+        }
+        return NonMaximumSuppression.suppress(faces, iouThreshold: settings.nmsIoU).sorted { $0.box.area > $1.box.area }
+    }
+
+    /// The scale a region of the local search is searched at: the full pass's, so that a face comes
+    /// out as the full pass would give it (with `yunetRegionsAtFaceScale`, one that makes the face
+    /// `regionFaceSide` px across instead).
+    func regionScale(image: Image, range: ClosedRange<Double>) -> Double {
+        if settings.yunetRegionsAtFaceScale {
+            return min(1, Self.regionFaceSide / max(1, (range.lowerBound * range.upperBound).squareRoot()))
+        }
+        let longer = max(image.width, image.height)
+        return settings.yunetWorkingSide > 0 && longer > settings.yunetWorkingSide ? Double(settings.yunetWorkingSide) / Double(longer) : 1
+    }
+
+    /// The smallest side YuNet is given (see `yunetPass`).
+    static let smallestInput = 64
+
+    /// The face side a region of the local search is scaled to (YuNet finds faces of about 10-250 px).
+    static let regionFaceSide = 64.0
+
+    /// One YuNet pass over `image` shrunk by `scale`: faces in `image` pixels.
+    private func yunetPass(_ image: Image, scale: Double, yunet: YuNet, scoreThreshold: Double? = nil) throws -> [DetectedFace] {
+        let input = scale == 1 ? image
+            : image.resized(width: max(1, Int((Double(image.width) * scale).rounded())), height: max(1, Int((Double(image.height) * scale).rounded())))
+        let sx = Double(image.width) / Double(input.width), sy = Double(image.height) / Double(input.height)
+        // The network halves its input five times: a side under 64 px leaves its deepest layers nothing to compute on, so
+        // a smaller image is extended to 64 px with its edge pixels (its coordinates unchanged).
+        let padded = input.width >= Self.smallestInput && input.height >= Self.smallestInput ? input
+            : input.cropped(to: Rect(x: 0, y: 0, width: max(Self.smallestInput, input.width), height: max(Self.smallestInput, input.height)))
+        return try yunet.detect(in: padded, scoreThreshold: scoreThreshold ?? settings.yunetScore).map { face in
+            let box = Self.haarSquare(x: face.x * sx, y: face.y * sy, width: face.width * sx, height: face.height * sy)
+            return DetectedFace(box: box, neighbours: Int((face.score * 100).rounded()), pass: .yunet, score: face.score,
+                                landmarks: face.landmarks.map { DetectedFace.Point(x: $0.x * sx, y: $0.y * sy) })
+        }
+    }
+
+    /// How a YuNet box maps to the Haar cascade's square on the same face: centre shifted by these
+    /// fractions of the box's width, side this fraction of the box's width (YuNet's boxes keep
+    /// nearly one shape, so its width alone sets the scale).
+    /// Fitted on faces both detectors find (`bench/fit-yunet-box.py`).
+    static let yunetToHaar = (dx: 0.0, dy: -0.009, side: 1.183)
+
+    /// The Haar-framed square for the YuNet box (x, y, width, height).
+    static func haarSquare(x: Double, y: Double, width: Double, height: Double) -> Rect {
+        let m = yunetToHaar
+        let cx = x + width / 2 + m.dx * width, cy = y + height / 2 + m.dy * width
+        let side = max(1, m.side * width)
+        return Rect(x: Int((cx - side / 2).rounded()), y: Int((cy - side / 2).rounded()), width: Int(side.rounded()), height: Int(side.rounded()))
+    }
+
+    /// Tiles of at most `side` x `side` covering a `width` x `height` image, neighbours overlapping by `overlap`.
+    static func tiles(width: Int, height: Int, side: Int, overlap: Int) -> [Rect] {
+        func starts(_ length: Int) -> [Int] {
+            guard length > side else { return [0] }
+            let step = side - overlap
+            var result = Array(stride(from: 0, to: length - side, by: step))
+            result.append(length - side)
+            return result
+        }
+        return starts(height).flatMap { y in starts(width).map { x in Rect(x: x, y: y, width: min(side, width), height: min(side, height)) } }
+    }
+}
