@@ -6,19 +6,38 @@ import Foundation
 /// A photo with no face gets one row with the face columns empty, so every processed photo
 /// appears (which is also how `--resume` knows a photo is done). `angle` is the face's tilt in
 /// degrees (counter-clockwise positive, 0 upright; `--angles` finds tilted faces); it comes last so
-/// the older columns keep their positions.
+/// the older columns keep their positions. With YuNet (`--detector yunet`) the detector's score and
+/// the five landmarks follow (`landmarkColumns`); the Haar cascade's table keeps its columns.
 public enum FacesTable {
     /// The column names, in order.
     public static let columns = ["image", "face", "x", "y", "w", "h", "p_smile", "smiling", "angle"]
     /// The CSV header line.
     public static let header = CSVFormat.row(columns)
+    /// The columns YuNet's tables add at the end: its score and the landmarks' pixel coordinates
+    /// (the person's right eye and mouth corner are on the image's left).
+    public static let landmarkColumns = ["score", "right_eye_x", "right_eye_y", "left_eye_x", "left_eye_y", "nose_x", "nose_y",
+                                         "mouth_right_x", "mouth_right_y", "mouth_left_x", "mouth_left_y"]
+
+    /// The columns of a table with or without the landmark columns.
+    public static func columns(landmarks: Bool) -> [String] { landmarks ? columns + landmarkColumns : columns }
+
+    /// The header line of a table with or without the landmark columns.
+    public static func header(landmarks: Bool) -> String { CSVFormat.row(columns(landmarks: landmarks)) }
 
     /// CSV rows for one image's faces (one row with empty face columns when no face was found).
-    public static func rows(image: String, faces: [FaceResult]) -> String {
-        guard !faces.isEmpty else { return CSVFormat.row([image] + Array(repeating: "", count: columns.count - 1)) }
+    public static func rows(image: String, faces: [FaceResult], landmarks: Bool = false) -> String {
+        let count = columns(landmarks: landmarks).count
+        guard !faces.isEmpty else { return CSVFormat.row([image] + Array(repeating: "", count: count - 1)) }
         return faces.enumerated().map { index, face in
-            CSVFormat.row([image, String(index)] + boxFields(face) + [angleField(face.angle)])
+            CSVFormat.row([image, String(index)] + boxFields(face) + [angleField(face.angle)] + (landmarks ? landmarkFields(face) : []))
         }.joined()
+    }
+
+    /// The score and landmark fields of one face (score to four decimals, coordinates to one; empty where absent).
+    static func landmarkFields(_ face: FaceResult) -> [String] {
+        let score = face.detectorScore.map { String(format: "%.4f", $0) } ?? ""
+        let marks = face.landmarks.map { $0.flatMap { [String(format: "%.1f", $0.x), String(format: "%.1f", $0.y)] } }
+        return [score] + (marks ?? Array(repeating: "", count: landmarkColumns.count - 1))
     }
 
     /// An angle in degrees with one decimal ("0" for upright).
@@ -30,7 +49,8 @@ public enum FacesTable {
          String(format: "%.4f", face.smileProbability), face.isSmiling ? "1" : "0"]
     }
 
-    /// One JSON object per image: `{"image": ..., "faces": [{"face", "x", "y", "w", "h", "p_smile", "smiling", "angle"}]}`.
+    /// One JSON object per image: `{"image": ..., "faces": [{"face", "x", "y", "w", "h", "p_smile", "smiling", "angle"}]}`,
+    /// with YuNet also `"score"` and `"landmarks"` (five `[x, y]` pairs, in the order of `landmarkColumns`).
     public struct ImageRecord: Codable, Equatable {
         public struct Face: Codable, Equatable {
             public var face: Int, x: Int, y: Int, w: Int, h: Int
@@ -38,6 +58,10 @@ public enum FacesTable {
             public var smiling: Bool
             /// Tilt in degrees, one decimal, as in the CSV.
             public var angle: Double
+            /// The detector's score, four decimals (YuNet only; absent from the Haar cascade's records).
+            public var score: Double?
+            /// The five landmarks as [x, y], one decimal (YuNet only).
+            public var landmarks: [[Double]]?
         }
         public var image: String
         public var faces: [Face]
@@ -48,9 +72,16 @@ public enum FacesTable {
             self.image = image
             var faces: [Face] = []
             for row in rows where !row[1].isEmpty {
-                guard row.count == FacesTable.columns.count, let face = Int(row[1]), let x = Int(row[2]), let y = Int(row[3]),
+                guard row.count == FacesTable.columns.count || row.count == FacesTable.columns(landmarks: true).count,
+                      let face = Int(row[1]), let x = Int(row[2]), let y = Int(row[3]),
                       let w = Int(row[4]), let h = Int(row[5]), let p = Double(row[6]), let angle = Double(row[8]) else { return nil }
-                faces.append(Face(face: face, x: x, y: y, w: w, h: h, p_smile: p, smiling: row[7] == "1", angle: angle))
+                var entry = Face(face: face, x: x, y: y, w: w, h: h, p_smile: p, smiling: row[7] == "1", angle: angle)
+                if row.count > FacesTable.columns.count {
+                    entry.score = Double(row[9])
+                    let values = row[10...].compactMap(Double.init)
+                    entry.landmarks = values.count == 10 ? (0..<5).map { [values[2 * $0], values[2 * $0 + 1]] } : nil
+                }
+                faces.append(entry)
             }
             self.faces = faces
         }
@@ -60,7 +91,8 @@ public enum FacesTable {
             self.faces = faces.enumerated().map { index, face in
                 Face(face: index, x: face.box.x, y: face.box.y, w: face.box.width, h: face.box.height,
                      p_smile: (Double(face.smileProbability) * 10000).rounded() / 10000, smiling: face.isSmiling,
-                     angle: (face.angle * 10).rounded() / 10)
+                     angle: (face.angle * 10).rounded() / 10, score: face.detectorScore.map { ($0 * 10000).rounded() / 10000 },
+                     landmarks: face.landmarks?.map { [($0.x * 10).rounded() / 10, ($0.y * 10).rounded() / 10] })
             }
         }
     }

@@ -15,6 +15,8 @@ public struct AnnotateJob {
     public var resume = false
     /// Allow the output directory to be (inside) an input directory.
     public var force = false
+    /// Draw each face's landmarks (YuNet's five points) on the annotated copies.
+    public var drawLandmarks = false
 
     public init(inputs: [String], outputDirectory: URL, csvFile: URL? = nil, jsonFile: URL? = nil, resume: Bool = false, force: Bool = false) {
         self.inputs = inputs
@@ -54,9 +56,12 @@ public struct AnnotateJob {
                                   console: console)
         var summary = Summary()
         missing.forEach { summary.failures.append($0); console.failed($0) }
-        let (csv, previousRows) = resume ? try RowFile.resuming(url: csvURL, header: FacesTable.header)
-                                         : (try RowFile(url: csvURL, header: FacesTable.header), [])
-        var records = try Self.records(fromRows: previousRows, source: csvURL.path)
+        // YuNet's tables carry its score and landmarks; a table of the other layout is refused on --resume.
+        let landmarks = pipeline.detector.yunet != nil
+        let header = FacesTable.header(landmarks: landmarks)
+        let (csv, previousRows) = resume ? try RowFile.resuming(url: csvURL, header: header)
+                                         : (try RowFile(url: csvURL, header: header), [])
+        var records = try Self.records(fromRows: previousRows, source: csvURL.path, landmarks: landmarks)
         let done = Set(records.map(\.image))
         var usedNames: Set<String> = []
         // Photos are read and searched one ahead on a thread of their own (PhotoStages), in order.
@@ -91,8 +96,8 @@ public struct AnnotateJob {
                 }
                 let format = ImageCodec.format(forPathExtension: output.pathExtension) ?? .jpeg(quality: 90)
                 // The copy first, then the rows: a photo in the CSV always has its copy.
-                try writeAtomically(Data(try ImageCodec.encode(Annotator.annotate(image, faces: faces), as: format)), to: output)
-                try csv.append(FacesTable.rows(image: item.path, faces: faces))
+                try writeAtomically(Data(try ImageCodec.encode(Annotator.annotate(image, faces: faces, landmarks: drawLandmarks), as: format)), to: output)
+                try csv.append(FacesTable.rows(image: item.path, faces: faces, landmarks: landmarks))
                 records.append(FacesTable.ImageRecord(image: item.path, faces: faces))
                 summary.processed += 1
                 summary.faces += faces.count
@@ -115,11 +120,12 @@ public struct AnnotateJob {
     }
 
     /// Image records from faces-table rows, in the order the images first appear.
-    static func records(fromRows rows: [[String]], source: String) throws -> [FacesTable.ImageRecord] {
+    static func records(fromRows rows: [[String]], source: String, landmarks: Bool = false) throws -> [FacesTable.ImageRecord] {
         var order: [String] = [], grouped: [String: [[String]]] = [:]
+        let columns = FacesTable.columns(landmarks: landmarks).count
         for row in rows {
-            guard row.count == FacesTable.columns.count else {
-                throw OutputError(path: source, reason: "cannot resume: a row has \(row.count) fields, not \(FacesTable.columns.count)")
+            guard row.count == columns else {
+                throw OutputError(path: source, reason: "cannot resume: a row has \(row.count) fields, not \(columns)")
             }
             if grouped[row[0]] == nil { order.append(row[0]) }
             grouped[row[0], default: []].append(row)

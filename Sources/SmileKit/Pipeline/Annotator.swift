@@ -6,12 +6,14 @@ public enum Annotator {
     public static let smilingColour: (b: UInt8, g: UInt8, r: UInt8) = (60, 200, 40)
     /// Box colour (BGR) for non-smiling faces: orange-red.
     public static let notSmilingColour: (b: UInt8, g: UInt8, r: UInt8) = (30, 90, 230)
+    /// Landmark colour (BGR): yellow.
+    public static let landmarkColour: (b: UInt8, g: UInt8, r: UInt8) = (0, 230, 255)
 
     /// The image with a box per face, coloured by class and labelled "smile 0.93" / "no smile 0.12".
     ///
     /// A tilted face's box is turned by its angle (the face's own outline); the label sits above
-    /// the box's highest point.
-    public static func annotate(_ image: Image, faces: [FaceResult]) -> Image {
+    /// the box's highest point. With `landmarks`, each face's landmarks (YuNet's) are marked by small squares.
+    public static func annotate(_ image: Image, faces: [FaceResult], landmarks: Bool = false) -> Image {
         var canvas = image.bgr()
         let thickness = max(2, min(canvas.width, canvas.height) / 300)
         let scale = max(0.4, Double(min(canvas.width, canvas.height)) / 1000)
@@ -28,6 +30,13 @@ public enum Annotator {
             }
             let label = "\(face.isSmiling ? "smile" : "no smile") \(formatProbability(face.smileProbability))"
             canvas.drawLabel(label, at: (x: top.x, y: top.y - thickness), color: colour, scale: scale)
+            if landmarks, let points = face.landmarks {
+                let side = max(3, face.box.width / 25)
+                for point in points {
+                    canvas.drawRectangle(Rect(x: Int(point.x.rounded()) - side / 2, y: Int(point.y.rounded()) - side / 2, width: side, height: side),
+                                         color: landmarkColour, thickness: max(1, side / 2))
+                }
+            }
         }
         return canvas
     }

@@ -55,7 +55,8 @@ public final class SmilePipeline {
         return images.map { item in
             item.faces.map { face in
                 let p = probabilities.removeFirst()
-                return FaceResult(box: face.box, smileProbability: p, isSmiling: p >= threshold, angle: face.angle)
+                return FaceResult(box: face.box, smileProbability: p, isSmiling: p >= threshold, angle: face.angle,
+                                  detectorScore: face.score, landmarks: face.landmarks)
             }
         }
     }

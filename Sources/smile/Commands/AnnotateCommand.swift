@@ -34,15 +34,23 @@ struct AnnotateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the faces table as JSON.", valueName: "file"))
     var json: String?
 
+    @Flag(help: "Mark each face's five landmarks (eyes, nose tip, mouth corners) on the annotated copies (--detector yunet).")
+    var landmarks = false
+
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var detection: DetectionOptions
 
+    func validate() throws {
+        if landmarks && detection.detector != .yunet { throw ValidationError("--landmarks needs --detector yunet (the Haar cascade finds no landmarks)") }
+    }
+
     func run() throws {
         let console = RunConsole.standardError()
-        let job = AnnotateJob(inputs: paths, outputDirectory: URL(fileURLWithPath: out),
+        var job = AnnotateJob(inputs: paths, outputDirectory: URL(fileURLWithPath: out),
                               csvFile: csv.map { URL(fileURLWithPath: $0) }, jsonFile: json.map { URL(fileURLWithPath: $0) },
                               resume: runOptions.resume, force: runOptions.force)
+        job.drawLandmarks = landmarks
         let pipeline = try makePipeline(detection, model)
         let started = DispatchTime.now()
         let summary: AnnotateJob.Summary
