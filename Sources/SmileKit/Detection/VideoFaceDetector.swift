@@ -190,9 +190,9 @@ public final class VideoFaceDetector {
         SearchArea(box: candidate.box, margin: settings.candidateMargin, sizeTolerance: settings.candidateSizeTolerance)
     }
 
-    /// Whether two faces are the same one (boxes overlapping by IoU 0.3 or more).
+    /// Whether two faces are the same one (boxes overlapping by IoU 0.3 or more, or one mostly inside the other).
     private func overlaps(_ a: DetectedFace, _ b: DetectedFace) -> Bool {
-        a.box.intersectionOverUnion(b.box) >= 0.3
+        NonMaximumSuppression.sameFace(a.box, b.box)
     }
 
     private static func largestFirst(_ faces: [DetectedFace]) -> [DetectedFace] {

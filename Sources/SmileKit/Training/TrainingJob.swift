@@ -174,18 +174,7 @@ public struct TrainingJob {
         // The model is the best-validation checkpoint; report it on every test side.
         let best = try SafeTensors.read(contentsOf: outputDirectory.appendingPathComponent("best.safetensors"))
         try model.network.load(best.tensors)
-        var testMetrics: [String: BinaryMetrics] = [:], testAUC: [String: Double] = [:]
-        for name in sets.keys.sorted() {
-            let faces = name == "ckplus48" ? sets[name]! : split.select(sets[name]!, .test)
-            guard !faces.isEmpty else { continue }
-            let testBank = try bank(faces, "\(name) test")
-            let p = Evaluator.probabilities(model, bank: testBank)
-            let samples = zip(testBank.faces, p).map { ScoredLabel(label: $0.label, probability: Double($1)) }
-            let metrics = BinaryMetrics(samples: samples, threshold: Double(model.metadata.threshold))
-            testMetrics[name] = metrics
-            testAUC[name] = ROCCurve(samples: samples).auc
-            log("test \(name): \(metrics.summaryLine), AUC \(testAUC[name].map { String(format: "%.4f", $0) } ?? "n/a")")
-        }
+        let (testMetrics, testAUC) = try Self.testSides(model, sets: sets, split: split, tightBoxes: tightBoxes, bank: bank, log: log)
         var provenance: [String: String] = [
             "recipe": recipe.rawValue, "trained_on": trainSets.joined(separator: ","),
             "split": "by FNV-1a hash of group (file, person or subject): train \(Int((1 - split.validation - split.test) * 100))%, validation \(Int(split.validation * 100))%, test \(Int(split.test * 100))%; ckplus48 never trained on",
@@ -212,6 +201,56 @@ public struct TrainingJob {
         try finalModel.save(to: modelFile)
         log("wrote \(modelFile.path)")
         return Outcome(model: finalModel, modelFile: modelFile, state: state, testMetrics: testMetrics, testAUC: testAUC)
+    }
+}
+
+extension TrainingJob {
+    /// Scores `model` on every data set's test side (CK+ whole: it is never trained on), logging a line each.
+    static func testSides(_ model: SmileModel, sets: [String: [LabelledFace]], split: DataSplit, tightBoxes: [String: RelativeBox],
+                          bank: ([LabelledFace], String) throws -> FaceCropBank,
+                          log: (String) -> Void) throws -> (metrics: [String: BinaryMetrics], auc: [String: Double]) {
+        var testMetrics: [String: BinaryMetrics] = [:], testAUC: [String: Double] = [:]
+        for name in sets.keys.sorted() {
+            let faces = name == "ckplus48" ? sets[name]! : split.select(sets[name]!, .test)
+            guard !faces.isEmpty else { continue }
+            let testBank = try bank(faces, "\(name) test")
+            let p = Evaluator.probabilities(model, bank: testBank)
+            let samples = zip(testBank.faces, p).map { ScoredLabel(label: $0.label, probability: Double($1)) }
+            let metrics = BinaryMetrics(samples: samples, threshold: Double(model.metadata.threshold))
+            testMetrics[name] = metrics
+            testAUC[name] = ROCCurve(samples: samples).auc
+            let interval = WilsonInterval.interval(successes: metrics.confusion.truePositives + metrics.confusion.trueNegatives,
+                                                   trials: metrics.confusion.total)
+            log("test \(name): \(metrics.summaryLine), AUC \(testAUC[name].map { String(format: "%.4f", $0) } ?? "n/a")"
+                + (interval.map { String(format: ", accuracy 95%% CI [%.4f, %.4f]", $0.lower, $0.upper) } ?? ""))
+        }
+        return (testMetrics, testAUC)
+    }
+
+    /// Scores an existing model on the test sides of `sets` (and CK+), framed as training frames its
+    /// crops (`smile model test`): the same split and tight-crop boxes as a training run's report.
+    public static func testExisting(_ model: SmileModel, dataRoot: String, sets: [String], cascadePath: String,
+                                    log: @escaping (String) -> Void) throws -> [String: BinaryMetrics] {
+        let (_, side, _) = model.metadata.inputShape
+        var job = TrainingJob(recipe: .vgg19, dataRoot: dataRoot, trainSets: sets, width: 1, inputSide: side,
+                              framing: model.metadata.framing, cascadePath: cascadePath, outputDirectory: URL(fileURLWithPath: "/dev/null"))
+        job.threads = 1
+        let makeDetector = { try FaceDetector(cascadePath: cascadePath) }
+        let detector = try makeDetector()
+        var loaded: [String: [LabelledFace]] = [:]
+        for name in Set(sets + ["ckplus48"]) where FileManager.default.fileExists(atPath: (dataRoot as NSString).appendingPathComponent(name)) {
+            loaded[name] = try job.load(name)
+        }
+        var tightBoxes: [String: RelativeBox] = [:]
+        for (name, faces) in loaded.sorted(by: { $0.key < $1.key }) where faces.first?.framing == .tightCrop {
+            if let measured = try TightCropFraming.measure(faces, detector: detector, sampleSize: min(400, faces.count)) { tightBoxes[name] = measured.box }
+        }
+        let bank = { (faces: [LabelledFace], _: String) throws -> FaceCropBank in
+            let stored = Int((Double(side) * context).rounded())
+            return try FaceCropBank.build(faces, framing: model.metadata.framing, side: stored, context: context,
+                                          tightBoxes: tightBoxes, threads: 2, makeDetector: makeDetector).0
+        }
+        return try testSides(model, sets: loaded, split: job.split, tightBoxes: tightBoxes, bank: bank, log: log).metrics
     }
 }
 
