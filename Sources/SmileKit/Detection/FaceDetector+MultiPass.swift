@@ -27,7 +27,9 @@ extension FaceDetector {
             DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .frontal)
         }
         let upsample = max(settings.upsample, minFace > 0 && minFace < 24 ? 24 / minFace : 1)
+        var extraPasses = false
         if upsample > 1 {
+            extraPasses = true
             let big = working.resized(width: max(1, Int((Double(working.width) * upsample).rounded())),
                                       height: max(1, Int((Double(working.height) * upsample).rounded())))
             var p = parameters
@@ -39,6 +41,7 @@ extension FaceDetector {
             }
         }
         for tilt in settings.angles where tilt != 0 {
+            extraPasses = true
             let (map, w, h) = DetectionGeometry.rotation(width: working.width, height: working.height, degrees: -tilt)
             let rotated = working.warpedAffine(map.m, width: w, height: h)
             faces += try cascade.detect(in: rotated, parameters: parameters).map {
@@ -46,6 +49,7 @@ extension FaceDetector {
             }
         }
         if let profileCascade, settings.profile {
+            extraPasses = true
             faces += try profileCascade.detect(in: working, parameters: parameters).map {
                 DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .profile)
             }
@@ -54,8 +58,9 @@ extension FaceDetector {
                              neighbours: $0.neighbours, pass: .profileMirrored)
             }
         }
-        // One box per face: across passes, and within the frontal pass for a box inside another.
-        faces = merged(faces)
+        // One box per face: across passes, and within the frontal pass for two boxes of one face.
+        faces = extraPasses ? merged(faces)
+            : NonMaximumSuppression.suppress(faces, iouThreshold: settings.nmsIoU, minimumAreaRatio: NonMaximumSuppression.singlePassAreaRatio)
         if let eyeCascade, settings.eyeCheck {
             faces = try faces.filter { try Self.hasEye($0, in: working, eyeCascade: eyeCascade) }
         }

@@ -29,7 +29,8 @@ extension FaceDetector {
         let faces = try cascade.detect(in: working, parameters: parameters, regions: mapped, sides: ranges).map {
             DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .frontal)
         }
-        return NonMaximumSuppression.suppress(Self.unscaled(faces, scale: scale), iouThreshold: settings.nmsIoU)
+        return NonMaximumSuppression.suppress(Self.unscaled(faces, scale: scale), iouThreshold: settings.nmsIoU,
+                                                   minimumAreaRatio: NonMaximumSuppression.singlePassAreaRatio)
             .sorted { $0.box.area > $1.box.area }
     }
 }

@@ -8,9 +8,8 @@ import SmileVision
 /// threshold 0.3 is lower than the 0.5 used for evaluation because boxes of one face from
 /// different cascades, scales and rotations overlap loosely (a profile box is narrower and
 /// offset, a rotated pass's box is centred slightly differently), while boxes of two distinct
-/// faces rarely overlap by 0.3. A box lying mostly inside another (at least `containment` of its
-/// area) is one face with it too, whatever their IoU, and the enclosing box is kept even when the
-/// inner one is better supported: a face inside a face is a false detection (in
+/// faces rarely overlap by 0.3. A box lying mostly inside a kept box (at least `containment` of
+/// its area) is dropped too, whatever their IoU: a face inside a face is a false detection (in
 /// frame 0 of facenet_group.mp4 the cascade put a second box 79% inside a boy's face box, IoU 0.47
 /// only when the boxes are alike in size, 0.3 or less when one is much smaller).
 public enum NonMaximumSuppression {
@@ -26,8 +25,13 @@ public enum NonMaximumSuppression {
     }
 
     /// Groups `faces` into clusters, one per face, best-supported first.
+    ///
+    /// With `minimumAreaRatio` above 0, a box inside another counts as the same face only when its
+    /// area is at least that fraction of the other's: two boxes of one face from a single pass are
+    /// alike in size, while a small box inside a large one may be a real face inside a false box or
+    /// a false face (an eye, a mouth) inside a real one, and the support cannot tell which.
     public static func clusters(_ faces: [DetectedFace], iouThreshold: Double = defaultIoUThreshold,
-                                containment: Double = defaultContainment) -> [Cluster] {
+                                containment: Double = defaultContainment, minimumAreaRatio: Double = 0) -> [Cluster] {
         let passOrder = Dictionary(uniqueKeysWithValues: DetectedFace.Pass.allCases.enumerated().map { ($1, $0) })
         let order = faces.indices.sorted { i, j in
             let a = faces[i], b = faces[j]
@@ -39,15 +43,8 @@ public enum NonMaximumSuppression {
         var clusters: [Cluster] = []
         for i in order {
             let box = faces[i].box
-            if let c = clusters.firstIndex(where: { sameFace(box, faces[$0.kept].box, iouThreshold, containment) }) {
-                // A better-supported box inside this one is the false face: the enclosing box is the face.
-                let kept = faces[clusters[c].kept].box
-                if box.area > kept.area, kept.intersectionOverUnion(box) < iouThreshold {
-                    clusters[c].kept = i
-                    clusters[c].members.insert(i, at: 0)
-                } else {
-                    clusters[c].members.append(i)
-                }
+            if let c = clusters.firstIndex(where: { sameFace(box, faces[$0.kept].box, iouThreshold, containment, minimumAreaRatio) }) {
+                clusters[c].members.append(i)
             } else {
                 clusters.append(Cluster(kept: i, members: [i]))
             }
@@ -57,17 +54,20 @@ public enum NonMaximumSuppression {
 
     /// The kept faces, best-supported first.
     public static func suppress(_ faces: [DetectedFace], iouThreshold: Double = defaultIoUThreshold,
-                                containment: Double = defaultContainment) -> [DetectedFace] {
-        clusters(faces, iouThreshold: iouThreshold, containment: containment).map { faces[$0.kept] }
+                                containment: Double = defaultContainment, minimumAreaRatio: Double = 0) -> [DetectedFace] {
+        clusters(faces, iouThreshold: iouThreshold, containment: containment, minimumAreaRatio: minimumAreaRatio).map { faces[$0.kept] }
     }
 
+    /// The area ratio above which boxes of one pass nested in each other are one face (see `clusters`).
+    public static let singlePassAreaRatio = 0.25
+
     /// Whether boxes `a` and `b` are one face: IoU at least `iouThreshold`, or at least `containment`
-    /// of the smaller one's area inside the other.
+    /// of the smaller one's area inside the other (when that is at least `minimumAreaRatio` of the larger's).
     public static func sameFace(_ a: Rect, _ b: Rect, _ iouThreshold: Double = defaultIoUThreshold,
-                                _ containment: Double = defaultContainment) -> Bool {
+                                _ containment: Double = defaultContainment, _ minimumAreaRatio: Double = 0) -> Bool {
         if a.intersectionOverUnion(b) >= iouThreshold { return true }
         let inter = Double(a.intersection(b)?.area ?? 0)
-        let smaller = Double(min(a.area, b.area))
-        return smaller > 0 && inter / smaller >= containment
+        let smaller = Double(min(a.area, b.area)), larger = Double(max(a.area, b.area))
+        return smaller > 0 && inter / smaller >= containment && smaller >= minimumAreaRatio * larger
     }
 }

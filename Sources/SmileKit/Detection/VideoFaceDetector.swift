@@ -192,7 +192,8 @@ public final class VideoFaceDetector {
 
     /// Whether two faces are the same one (boxes overlapping by IoU 0.3 or more, or one mostly inside the other).
     private func overlaps(_ a: DetectedFace, _ b: DetectedFace) -> Bool {
-        NonMaximumSuppression.sameFace(a.box, b.box)
+        NonMaximumSuppression.sameFace(a.box, b.box, NonMaximumSuppression.defaultIoUThreshold, NonMaximumSuppression.defaultContainment,
+                                       NonMaximumSuppression.singlePassAreaRatio)
     }
 
     private static func largestFirst(_ faces: [DetectedFace]) -> [DetectedFace] {
