@@ -9,17 +9,34 @@ public final class RowFile {
     public let url: URL
     private let handle: FileHandle
 
+    /// Whether the table is a regular file (flushed to disk after each write); a device or a pipe
+    /// (`/dev/stdout`, `/dev/full`) is written to as it is.
+    private let isRegularFile: Bool
+
     /// Creates (or truncates) the file at `url` and writes `header` first.
+    ///
+    /// The file is opened in place, never replaced by a rename, so a device or a pipe named as the
+    /// output stays what it is (writing a temporary file and renaming it over `/dev/stdout` as root
+    /// would replace the device with a regular file).
     public init(url: URL, header: String) throws {
         self.url = url
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(header.utf8)) else {
-            throw OutputError(path: url.path, reason: "cannot create the file")
+        let directory = url.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: directory.path) {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
-        do { handle = try FileHandle(forWritingTo: url) } catch {
-            throw OutputError(path: url.path, reason: "cannot open for writing: \(error.localizedDescription)")
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw OutputError(path: url.path, reason: "cannot create the file: \(String(cString: strerror(errno)))")
         }
-        try handle.seekToEnd()
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        isRegularFile = Self.isRegular(descriptor)
+        try append(header)
+    }
+
+    /// Whether the open file `descriptor` is a regular file.
+    private static func isRegular(_ descriptor: Int32) -> Bool {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Opens the table at `url` to continue it: its complete rows are returned (header dropped)
@@ -52,6 +69,7 @@ public final class RowFile {
     private init(url: URL, handle: FileHandle) {
         self.url = url
         self.handle = handle
+        self.isRegularFile = Self.isRegular(handle.fileDescriptor)
     }
 
     /// Bytes of `text` up to and including the last line break outside quotes.
@@ -69,9 +87,9 @@ public final class RowFile {
         guard !text.isEmpty else { return }
         do {
             try handle.write(contentsOf: Data(text.utf8))
-            try handle.synchronize()
+            if isRegularFile { try handle.synchronize() }
         } catch {
-            throw OutputError(path: url.path, reason: "write failed: \(error.localizedDescription)")
+            throw OutputError(path: url.path, reason: "write failed: \(systemReason(error))")
         }
     }
 
@@ -92,6 +110,18 @@ public struct OutputError: Error, CustomStringConvertible {
 /// writing there (`StaleTemporaryFiles`).
 public func writeAtomically(_ data: Data, to url: URL) throws {
     let directory = url.deletingLastPathComponent()
+    // A device or a pipe (`/dev/stdout`) is written to as it is: renaming over it would replace it.
+    var info = stat()
+    if stat(url.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG, (info.st_mode & S_IFMT) != S_IFDIR {
+        do {
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+        } catch {
+            throw OutputError(path: url.path, reason: "write failed: \(systemReason(error))")
+        }
+        return
+    }
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let temporary = directory.appendingPathComponent(StaleTemporaryFiles.temporaryName(for: url.lastPathComponent, pid: getpid()))
@@ -106,4 +136,13 @@ public func writeAtomically(_ data: Data, to url: URL) throws {
     } catch {
         throw OutputError(path: url.path, reason: error.localizedDescription)
     }
+}
+
+/// The operating system's words for why `error` happened (strerror of its POSIX code, where it has one).
+func systemReason(_ error: Error) -> String {
+    let nsError = error as NSError
+    for candidate in [nsError, nsError.userInfo[NSUnderlyingErrorKey] as? NSError].compactMap({ $0 }) where candidate.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(candidate.code)))
+    }
+    return nsError.localizedDescription
 }
