@@ -76,6 +76,14 @@ extension FaceDetector {
         return settings.yunetWorkingSide > 0 && longer > settings.yunetWorkingSide ? Double(settings.yunetWorkingSide) / Double(longer) : 1
     }
 
+    /// The face's tilt from its eyes: the angle of the line from the right eye (the image's left) to the
+    /// left eye, counter-clockwise on screen positive (the convention of `DetectedFace.angle`), to a tenth of a degree.
+    static func eyeLineAngle(_ landmarks: [DetectedFace.Point]) -> Double {
+        guard landmarks.count == 5 else { return 0 }
+        let dx = landmarks[1].x - landmarks[0].x, dy = landmarks[1].y - landmarks[0].y
+        return (atan2(-dy, dx) * 180 / .pi * 10).rounded() / 10
+    }
+
     /// The smallest side YuNet is given (see `yunetPass`).
     static let smallestInput = 64
 
@@ -94,8 +102,9 @@ extension FaceDetector {
         return try yunet.detect(in: padded, scoreThreshold: scoreThreshold ?? settings.yunetScore).map { face in
             let box = Self.haarSquare(x: face.x * sx, y: face.y * sy, width: face.width * sx, height: face.height * sy,
                                       landmarks: face.landmarks.map { (x: $0.x * sx, y: $0.y * sy) })
-            return DetectedFace(box: box, neighbours: Int((face.score * 100).rounded()), pass: .yunet, score: face.score,
-                                landmarks: face.landmarks.map { DetectedFace.Point(x: $0.x * sx, y: $0.y * sy) })
+            let landmarks = face.landmarks.map { DetectedFace.Point(x: $0.x * sx, y: $0.y * sy) }
+            return DetectedFace(box: box, angle: settings.yunetAlign ? Self.eyeLineAngle(landmarks) : 0,
+                                neighbours: Int((face.score * 100).rounded()), pass: .yunet, score: face.score, landmarks: landmarks)
         }
     }
 

@@ -68,6 +68,8 @@ public final class FaceDetector {
         /// YuNet: whether an image shrunk to less than half is also searched at twice that scale, in tiles,
         /// for its small faces (photos: yes; video frames: no, it would cost four more passes a frame).
         public var yunetFinePass = true
+        /// YuNet: turn each face upright by its eye line before classifying it (its `angle`).
+        public var yunetAlign = false
         /// YuNet's local search in video: regions at the scale that makes their face 64 px (true) or at
         /// the full pass's scale (false, the default: the faces the full pass would give).
         public var yunetRegionsAtFaceScale = false

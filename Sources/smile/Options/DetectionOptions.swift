@@ -16,6 +16,9 @@ struct DetectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("YuNet: the lowest score (0-1) a face is kept at; lower finds more faces and more false ones.", valueName: "score"))
     var detectorScore: Double = FaceDetector.Settings().yunetScore
 
+    @Flag(help: ArgumentHelp("YuNet: turn each face upright by the line through its eyes before classifying it (its tilt goes in the angle column)."))
+    var align = false
+
     @Option(help: ArgumentHelp("Haar cascade XML file (default: $SMILE_CASCADE_DIR, the project's cascades/, then OpenCV's install).", valueName: "file"))
     var cascade: String?
 
@@ -77,6 +80,7 @@ struct DetectionOptions: ParsableArguments {
         guard workingSide == 0 || workingSide >= 48 else { throw ValidationError("--working-side must be 0 or at least 48, got \(workingSide)") }
         guard upsample >= 1, upsample <= 4 else { throw ValidationError("--upsample must be in [1, 4], got \(upsample)") }
         guard angles.degrees.allSatisfy({ abs($0) < 90 }) else { throw ValidationError("--angles must be within (-90, 90) degrees") }
+        if align && detector != .yunet { throw ValidationError("--align needs --detector yunet (it uses YuNet's eye landmarks)") }
         guard detectorScore > 0, detectorScore < 1 else { throw ValidationError("--detector-score must be between 0 and 1, got \(detectorScore)") }
     }
 
@@ -102,6 +106,7 @@ struct DetectionOptions: ParsableArguments {
         settings.detector = detector
         settings.yunetScore = detectorScore
         settings.yunetFinePass = !video
+        settings.yunetAlign = align
         return settings
     }
 
