@@ -29,6 +29,29 @@ final class EvalEndToEndTests: XCTestCase {
         }
     }
 
+    func testEvalComparesBothDetectorsInOneReport() throws {
+        _ = try copyAstronaut(to: "photos/astro.jpg")
+        let labels = work.appendingPathComponent("faces.csv")
+        try Data("path,x,y,w,h,label\nphotos/astro.jpg,177,67,93,93,1\n".utf8).write(to: labels)
+        let report = work.appendingPathComponent("both"), csv = work.appendingPathComponent("eval.csv")
+        let r = try EndToEnd.run(["eval", labels.path, "--detector", "haar,yunet", "--report", report.path, "--csv", csv.path,
+                                  "--model", model.path])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("== detector: haar") && r.out.contains("== detector: yunet"), r.out)
+        let html = try String(contentsOf: report.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<h3>haar</h3>") && html.contains("<h3>yunet</h3>"), "a detection table per detector")
+        XCTAssertTrue(html.contains("yunet: with detection"), "each detector's columns")
+        for kind in ["haar", "yunet"] {
+            let rows = EndToEnd.parseCSV(try String(contentsOf: work.appendingPathComponent("eval.\(kind).csv"), encoding: .utf8))
+            XCTAssertEqual(rows.count, 2, "\(kind): \(rows)")
+            XCTAssertEqual(rows.last?[7], "1", "\(kind) found the face")
+        }
+        let single = try EndToEnd.run(["annotate", EndToEnd.astronaut, "--out", work.appendingPathComponent("out").path,
+                                       "--detector", "haar,yunet", "--model", model.path])
+        XCTAssertNotEqual(single.status, 0)
+        XCTAssertTrue(single.err.contains("takes one detector here"), single.err)
+    }
+
     func testEvalPrintsBothModesAndWritesReportAndCSV() throws {
         _ = try copyAstronaut(to: "set/1/astro.jpg")
         _ = try copyAstronaut(to: "set/0/astro2.jpg")

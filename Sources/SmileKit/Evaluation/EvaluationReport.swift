@@ -87,6 +87,9 @@ public enum EvaluationReport {
         public var zoom: ZoomStudy?
         /// Detection statistics, if measured.
         public var detection: DetectionStatistics?
+        /// Detection statistics of several detectors on the same photos, each under its name
+        /// (shown instead of `detection` when not empty).
+        public var detectionByDetector: [(name: String, statistics: DetectionStatistics)] = []
         /// Misclassified faces.
         public var gallery: [GalleryItem]
         /// Explanatory lines shown under the summary table (how unfound faces count, timings).
@@ -122,7 +125,7 @@ public enum EvaluationReport {
         h += rocSection(input.modes)
         h += calibrationSection(input.modes)
         h += zoomSection(input.zoom)
-        h += detectionSection(input.detection)
+        h += detectionSection(input.detection, byDetector: input.detectionByDetector)
         h += gallerySection(input.gallery)
         h += "</body>\n</html>\n"
         return h
@@ -240,10 +243,22 @@ public enum EvaluationReport {
         return h + "</section>\n"
     }
 
-    static func detectionSection(_ stats: DetectionStatistics?) -> String {
+    static func detectionSection(_ stats: DetectionStatistics?, byDetector: [(name: String, statistics: DetectionStatistics)] = []) -> String {
         var h = sectionStart("detection", "Face detection by face size")
-        guard let stats else { return h + none + "</section>\n" }
-        h += "<table class=\"figures\">\n<thead><tr><th>Face size (larger side)</th><th>Faces</th><th>Found</th>"
+        let tables = byDetector.isEmpty ? stats.map { [(name: "", statistics: $0)] } ?? [] : byDetector
+        guard !tables.isEmpty else { return h + none + "</section>\n" }
+        for (name, stats) in tables {
+            if !name.isEmpty { h += "<h3>\(esc(name))</h3>\n" }
+            h += detectionTable(stats)
+        }
+        h += "<p class=\"note\">A detection counts when IoU ≥ 0.5 (greedy, highest IoU first). "
+        h += "Faces are bucketed by the ground-truth box; false detections by their own box.</p>\n"
+        return h + "</section>\n"
+    }
+
+    /// One detector's counts by face size as an HTML table.
+    static func detectionTable(_ stats: DetectionStatistics) -> String {
+        var h = "<table class=\"figures\">\n<thead><tr><th>Face size (larger side)</th><th>Faces</th><th>Found</th>"
         h += "<th>Missed</th><th>False detections</th><th>Recall</th><th>Precision</th></tr></thead>\n<tbody>\n"
         func row(_ name: String, _ c: DetectionCounts) {
             h += "<tr><th>\(esc(name))</th><td>\(c.truths)</td><td>\(c.matched)</td><td>\(c.missed)</td>"
@@ -251,10 +266,7 @@ public enum EvaluationReport {
         }
         for bucket in FaceSizeBucket.allCases { row(bucket.label, stats.byBucket[bucket] ?? DetectionCounts()) }
         row("All (\(stats.images) images)", stats.overall)
-        h += "</tbody>\n</table>\n"
-        h += "<p class=\"note\">A detection counts when IoU ≥ 0.5 (greedy, highest IoU first). "
-        h += "Faces are bucketed by the ground-truth box; false detections by their own box.</p>\n"
-        return h + "</section>\n"
+        return h + "</tbody>\n</table>\n"
     }
 
     static func gallerySection(_ items: [GalleryItem]) -> String {

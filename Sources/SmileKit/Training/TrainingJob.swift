@@ -178,7 +178,10 @@ public struct TrainingJob {
         var provenance: [String: String] = [
             "recipe": recipe.rawValue, "trained_on": trainSets.joined(separator: ","),
             "split": "by FNV-1a hash of group (file, person or subject): train \(Int((1 - split.validation - split.test) * 100))%, validation \(Int(split.validation * 100))%, test \(Int(split.test * 100))%; ckplus48 never trained on",
-            "train_images": String(trainBank.count), "train_repeats": repeats.map { "\($0.key)x\($0.value)" }.sorted().joined(separator: ","), "validation_images": String(validationBank.count),
+            "train_images": String(trainBank.count),
+            "train_mix": Dictionary(grouping: trainBank.faces, by: \.dataset).sorted { $0.key < $1.key }.map { name, faces in
+                "\(name) \(faces.count) (\(faces.filter { $0.label == 1 }.count) smiling)"
+            }.joined(separator: ", "), "train_repeats": repeats.map { "\($0.key)x\($0.value)" }.sorted().joined(separator: ","), "validation_images": String(validationBank.count),
             "epochs_run": String(state.completedEpochs), "best_epoch": String(state.bestEpoch),
             "validation_loss": String(state.bestValidationLoss),
             "validation_accuracy": String(state.history.first { $0.epoch == state.bestEpoch }?.validationAccuracy ?? .nan),

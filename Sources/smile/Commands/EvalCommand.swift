@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SmileKit
+import SmileVision
 
 /// `smile eval`: accuracy with and without face detection on labelled photos.
 struct EvalCommand: ParsableCommand {
@@ -34,6 +35,7 @@ struct EvalCommand: ParsableCommand {
           smile eval composite --report eval-report --csv eval.csv
           smile eval composite/faces.csv --report eval-faces
           smile eval ../shared/data/wild/faces.csv --side selection   # choose on one half of the photos
+          smile eval ../shared/data/wild/faces.csv --detector haar,yunet --report both   # the detectors side by side
         """
     )
 
@@ -61,33 +63,78 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let console = RunConsole.standardError()
-        let pipeline = try makePipeline(detection, model)
-        var job = EvaluationJob(inputs: labelled, csvFile: csv.map { URL(fileURLWithPath: $0) }, galleryLimit: gallery)
-        job.timesOnThreadCPU = model.threads == 1
-        job.photoSide = side
-        let result = try job.run(pipeline: pipeline, console: console)
+        let loadedModel = try model.loadModel()
+        var results: [(kind: FaceDetector.Kind, result: EvaluationResult)] = []
+        for kind in detection.detectors.kinds {
+            let pipeline = SmilePipeline(detector: try detection.makeDetector(kind: kind), model: loadedModel, threshold: model.threshold)
+            var job = EvaluationJob(inputs: labelled, csvFile: csv.map { Self.csvFile($0, kind: kind, of: detection.detectors.kinds) },
+                                    galleryLimit: gallery)
+            job.timesOnThreadCPU = model.threads == 1
+            job.photoSide = side
+            results.append((kind, try job.run(pipeline: pipeline, console: console)))
+        }
         // A table of zeros would only hide the errors above it: nothing was measured.
-        guard result.examples > 0 else {
+        guard let first = results.first?.result, first.examples > 0 else {
             console.note("no labelled example could be read from \(labelled.joined(separator: ", ")): nothing to measure")
             throw ExitCode(1)
         }
-        print(EvaluationText.table(result.modes, notes: result.notes), terminator: "")
-        if let stats = result.detection {
-            print("\nFace detection against the labelled boxes (IoU >= 0.5):")
-            print(EvaluationText.detectionTable(stats), terminator: "")
-        }
-        if !result.notFound.isEmpty {
-            print("\nFace not found (\(result.notFound.count)):")
-            for e in result.notFound { print("  \(e.path)\(e.box.map { " [\($0)]" } ?? "") label \(e.label)") }
+        let several = results.count > 1
+        for (index, (kind, result)) in results.enumerated() {
+            if several { print("\(index > 0 ? "\n" : "")== detector: \(kind.rawValue)") }
+            print(EvaluationText.table(result.modes, notes: result.notes), terminator: "")
+            if let stats = result.detection {
+                print("\nFace detection against the labelled boxes (IoU >= 0.5):")
+                print(EvaluationText.detectionTable(stats), terminator: "")
+            }
+            if !result.notFound.isEmpty {
+                print("\nFace not found (\(result.notFound.count)):")
+                for e in result.notFound { print("  \(e.path)\(e.box.map { " [\($0)]" } ?? "") label \(e.label)") }
+            }
         }
         if let report {
             let url = URL(fileURLWithPath: report).appendingPathComponent("report.html")
-            try EvaluationReport.write(EvaluationReport.Input(
-                title: "Smile evaluation", run: runInfo(pipeline.model), modes: result.modes,
-                detection: result.detection, gallery: result.gallery, notes: result.notes), to: url)
+            try EvaluationReport.write(Self.reportInput(results, run: runInfo(loadedModel)), to: url)
             console.note("report: \(url.path)")
         }
-        if !result.failures.isEmpty { throw ExitCode(1) }
+        if results.contains(where: { !$0.result.failures.isEmpty }) { throw ExitCode(1) }
+    }
+
+    /// The per-example CSV for `kind`: as given for one detector, else with the detector's name before the extension.
+    static func csvFile(_ path: String, kind: FaceDetector.Kind, of kinds: [FaceDetector.Kind]) -> URL {
+        guard kinds.count > 1 else { return URL(fileURLWithPath: path) }
+        let url = URL(fileURLWithPath: path)
+        let ext = url.pathExtension.isEmpty ? "csv" : url.pathExtension
+        return url.deletingPathExtension().appendingPathExtension("\(kind.rawValue).\(ext)")
+    }
+
+    /// One report for every detector: "without detection" once, then each detector's two columns,
+    /// detection tables and misclassified faces under its name.
+    static func reportInput(_ results: [(kind: FaceDetector.Kind, result: EvaluationResult)], run: EvaluationReport.RunInfo) -> EvaluationReport.Input {
+        guard results.count > 1 else {
+            let r = results[0].result
+            return EvaluationReport.Input(title: "Smile evaluation", run: run, modes: r.modes, detection: r.detection,
+                                          gallery: r.gallery, notes: r.notes)
+        }
+        var modes = [results[0].result.withoutDetection]
+        var notes: [String] = [], gallery: [EvaluationReport.GalleryItem] = []
+        var input = EvaluationReport.Input(title: "Smile evaluation: " + results.map(\.kind.rawValue).joined(separator: " and "), run: run, modes: [])
+        for (kind, result) in results {
+            for var mode in [result.withDetectionFound, result.withDetectionAll] {
+                mode.name = "\(kind.rawValue): \(mode.name)"
+                modes.append(mode)
+            }
+            notes += result.notes.map { "\(kind.rawValue): \($0)" }
+            gallery += result.gallery.map { item in
+                var tagged = item
+                tagged.mode = "\(kind.rawValue)\(item.mode.map { ", \($0)" } ?? "")"
+                return tagged
+            }
+            if let stats = result.detection { input.detectionByDetector.append((kind.rawValue, stats)) }
+        }
+        input.modes = modes
+        input.notes = notes
+        input.gallery = gallery
+        return input
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SmileKit
+import SmileVision
 
 /// `smile eval-detection`: face-detector recall and precision against ground-truth boxes.
 struct EvalDetectionCommand: ParsableCommand {
@@ -30,21 +31,28 @@ struct EvalDetectionCommand: ParsableCommand {
 
     func run() throws {
         let console = RunConsole.standardError()
-        let result = DetectionEvaluationJob(inputs: inputs).run(detector: try detection.makeDetector(), console: console)
+        var results: [(kind: FaceDetector.Kind, result: DetectionEvaluationJob.Result)] = []
+        for kind in detection.detectors.kinds {
+            results.append((kind, DetectionEvaluationJob(inputs: inputs).run(detector: try detection.makeDetector(kind: kind), console: console)))
+        }
         // A table of zeros would only hide the errors above it: nothing was measured.
-        guard result.statistics.images > 0 else {
+        guard let first = results.first?.result, first.statistics.images > 0 else {
             console.note("no photo with face boxes could be read from \(inputs.joined(separator: ", ")): nothing to measure")
             throw ExitCode(1)
         }
-        print(EvaluationText.detectionTable(result.statistics), terminator: "")
-        if let s = result.secondsPerImage { print(String(format: "detection time: %.3f s per photo", s)) }
+        for (index, (kind, result)) in results.enumerated() {
+            if results.count > 1 { print("\(index > 0 ? "\n" : "")== detector: \(kind.rawValue)") }
+            print(EvaluationText.detectionTable(result.statistics), terminator: "")
+            if let s = result.secondsPerImage { print(String(format: "detection time: %.3f s per photo", s)) }
+        }
         if let report {
             let url = URL(fileURLWithPath: report).appendingPathComponent("report.html")
-            try EvaluationReport.write(EvaluationReport.Input(
-                title: "Face detection evaluation", run: runInfo("(detection only: no smile model)"), modes: [],
-                detection: result.statistics), to: url)
+            var input = EvaluationReport.Input(title: "Face detection evaluation", run: runInfo("(detection only: no smile model)"), modes: [],
+                                               detection: first.statistics)
+            if results.count > 1 { input.detectionByDetector = results.map { ($0.kind.rawValue, $0.result.statistics) } }
+            try EvaluationReport.write(input, to: url)
             console.note("report: \(url.path)")
         }
-        if !result.failures.isEmpty { throw ExitCode(1) }
+        if results.contains(where: { !$0.result.failures.isEmpty }) { throw ExitCode(1) }
     }
 }

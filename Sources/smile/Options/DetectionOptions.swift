@@ -4,10 +4,15 @@ import SmileVision
 
 /// Options that choose and tune the face detector.
 struct DetectionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Face detector: haar (OpenCV's Haar cascade, the default) or yunet (OpenCV's CNN "
+    @Option(name: .customLong("detector"),
+            help: ArgumentHelp("Face detector: haar (OpenCV's Haar cascade, the default) or yunet (OpenCV's CNN "
                                + "detector: far more faces in crowds, small, dim and turned faces, with five landmarks "
-                               + "each, at some more time per photo).", valueName: "detector"))
-    var detector: FaceDetector.Kind = .haar
+                               + "each). `eval` and `eval-detection` take both, comma-separated, to compare them "
+                               + "on the same photos (haar,yunet).", valueName: "detector"))
+    var detectors: DetectorList = DetectorList([.haar])
+
+    /// The detector, where a command takes one (the first named).
+    var detector: FaceDetector.Kind { detectors.kinds[0] }
 
     @Option(help: ArgumentHelp("YuNet model file (default: $SMILE_DETECTOR_MODEL, then the shipped "
                                + "models/yunet/\(YuNet.modelFileName)); its SHA-256 must match the shipped file's.", valueName: "file"))
@@ -80,7 +85,7 @@ struct DetectionOptions: ParsableArguments {
         guard workingSide == 0 || workingSide >= 48 else { throw ValidationError("--working-side must be 0 or at least 48, got \(workingSide)") }
         guard upsample >= 1, upsample <= 4 else { throw ValidationError("--upsample must be in [1, 4], got \(upsample)") }
         guard angles.degrees.allSatisfy({ abs($0) < 90 }) else { throw ValidationError("--angles must be within (-90, 90) degrees") }
-        if align && detector != .yunet { throw ValidationError("--align needs --detector yunet (it uses YuNet's eye landmarks)") }
+        if align && !detectors.kinds.contains(.yunet) { throw ValidationError("--align needs --detector yunet (it uses YuNet's eye landmarks)") }
         guard detectorScore > 0, detectorScore < 1 else { throw ValidationError("--detector-score must be between 0 and 1, got \(detectorScore)") }
     }
 
@@ -113,8 +118,13 @@ struct DetectionOptions: ParsableArguments {
     /// Builds the detector these options describe (`defaultSearch` unless --pyramid-search was given;
     /// another scan engine when `engine` is given; video frames or photos as `settings` says).
     func makeDetector(defaultSearch: FaceDetector.PyramidSearch = .coarseToFine,
-                      engine: HaarCascade.ScanEngine? = nil, video: Bool = false) throws -> FaceDetector {
+                      engine: HaarCascade.ScanEngine? = nil, video: Bool = false, kind: FaceDetector.Kind? = nil) throws -> FaceDetector {
+        guard kind != nil || detectors.kinds.count == 1 else {
+            throw ValidationError("--detector takes one detector here; `smile eval` and `smile eval-detection` compare several")
+        }
         var settings = settings(defaultSearch: defaultSearch, video: video)
+        let detector = kind ?? self.detector
+        settings.detector = detector
         if let engine { settings.scanEngine = engine }
         return try FaceDetector(cascadePath: try CascadeLocator.locate(CascadeLocator.frontalFace, explicit: cascade),
                                 settings: settings, yunetPath: detector == .yunet ? try YuNetLocator.locate(explicit: detectorModel) : nil)
@@ -167,4 +177,23 @@ struct AngleList: ExpressibleByArgument, Equatable {
 
 extension HaarCascade.ScanEngine: ExpressibleByArgument {}
 extension FaceDetector.Kind: ExpressibleByArgument {}
+
+/// `--detector`: one detector, or several comma-separated (for the commands that compare them).
+struct DetectorList: ExpressibleByArgument, Equatable {
+    var kinds: [FaceDetector.Kind]
+
+    init(_ kinds: [FaceDetector.Kind]) { self.kinds = kinds }
+
+    init?(argument: String) {
+        let kinds = argument.split(separator: ",").map { FaceDetector.Kind(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        guard !kinds.isEmpty, kinds.allSatisfy({ $0 != nil }) else { return nil }
+        var unique: [FaceDetector.Kind] = []
+        for case let kind? in kinds where !unique.contains(kind) { unique.append(kind) }
+        self.kinds = unique
+    }
+
+    static var allValueStrings: [String] { FaceDetector.Kind.allCases.map(\.rawValue) }
+
+    var defaultValueDescription: String { kinds.map(\.rawValue).joined(separator: ",") }
+}
 extension FaceDetector.PyramidSearch: ExpressibleByArgument {}
