@@ -35,14 +35,14 @@ test-data: deps
 	@test -n "$$SMILE_DATA" || { echo "set SMILE_DATA to the data folder, e.g. SMILE_DATA=../shared/data"; exit 2; }
 	swift test --filter DataTests
 
-## AddressSanitizer over the suites that parse untrusted bytes (model files, images and our JPEG and PNG codecs, CSV resume)
-## and those of the SIMD kernels that load near buffer ends (Haar scan, level selection, grouping, resize,
+## AddressSanitizer over the suites that parse untrusted bytes (model files, the face detector model, images and our JPEG
+## and PNG codecs, CSV resume and FER2013's labels, tables written to devices) and those of the SIMD kernels that load near buffer ends (Haar scan, level selection, grouping, resize,
 ## integrals, packed GEMM, the bfloat16 convolutions' masked and unaligned loads).
 ## LeakSanitizer is off: the only leaks it reports are XCTest's own test-case objects at exit.
 ## The whole suite also passes under ASan: swift test --sanitize=address --scratch-path .build-asan
 test-asan: deps
 	ASAN_OPTIONS=detect_leaks=0 swift test --sanitize=address --scratch-path .build-asan \
-	  --filter 'SafeTensorsCorruptTests|ModelFileTests|DecodeErrorTests|ImageCodecParityTests|ResumableOutputTests|OutputTableTests|BadInputEndToEndTests|HaarScanEngineTests|PackedGemmTests|HaarPyramidResizeTests|HaarIntegralTests|HaarLevelSelectionTests|HaarGroupingTests|AreaResizeTests|RectGroupingTests|BFloat16ConvolutionTests'
+	  --filter 'SafeTensorsCorruptTests|ModelFileTests|DecodeErrorTests|ImageCodecParityTests|ResumableOutputTests|OutputTableTests|BadInputEndToEndTests|HaarScanEngineTests|PackedGemmTests|HaarPyramidResizeTests|HaarIntegralTests|HaarLevelSelectionTests|HaarGroupingTests|AreaResizeTests|RectGroupingTests|BFloat16ConvolutionTests|YuNetDetectionTests|FER2013Tests|PhotoDegradationTests|DeviceOutputEndToEndTests'
 
 ## ThreadSanitizer over the tests that run code on several threads: the crop bank's parallel
 ## decode and the batch prefetch (ThreadedLoadingTests), and the signal handling and stop request
