@@ -8,7 +8,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Inspect model files and score them on the data sets' held-out sides.",
-        subcommands: [ModelInfoCommand.self, ModelTestCommand.self]
+        subcommands: [ModelInfoCommand.self, ModelTestCommand.self, ModelNoteCommand.self]
     )
 }
 
@@ -73,5 +73,47 @@ struct ModelTestCommand: ParsableCommand {
             if line.hasPrefix("test ") { print(line) }
             fflush(stdout)
         }
+    }
+}
+
+/// `smile model note`: adds provenance lines to a model file's metadata (figures measured after training).
+struct ModelNoteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "note",
+        abstract: "Add or replace provenance lines in a model file's metadata (the weights are not touched).",
+        discussion: """
+        For what training itself cannot know: the exact command, figures measured on other sets \
+        afterwards (`smile eval`), where the data came from. Keys the training wrote can be replaced \
+        only with --replace. The file is rewritten through a temporary file and a rename.
+
+        Example:
+          smile model note runs/vgg19/model.safetensors --set "test_wild=0.938 of 81 faces (smile eval --side test)"
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Model file to annotate.", valueName: "file"))
+    var file: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("A provenance line, key=value (repeatable).", valueName: "key=value"))
+    var lines: [String] = []
+
+    @Flag(help: "Allow replacing keys the file already has.")
+    var replace = false
+
+    func run() throws {
+        let model = try SmileModel.load(contentsOf: URL(fileURLWithPath: file))
+        var metadata = model.metadata
+        for line in lines {
+            guard let equals = line.firstIndex(of: "="), equals != line.startIndex else {
+                throw ValidationError("--set wants key=value, got '\(line)'")
+            }
+            let key = String(line[..<equals]), value = String(line[line.index(after: equals)...])
+            if metadata.provenance[key] != nil && !replace {
+                throw ValidationError("\(file) already has '\(key)'; pass --replace to change it")
+            }
+            metadata.provenance[key] = value
+        }
+        try SmileModel(network: model.network, metadata: metadata, source: model.source).save(to: URL(fileURLWithPath: file))
+        print("\(file): \(lines.count) provenance line(s) set")
     }
 }
