@@ -42,16 +42,17 @@ extension FaceDetector {
         return kept.sorted { $0.box.area > $1.box.area }
     }
 
-    /// Faces found by YuNet inside `regions` of `image` (each searched on its own, scaled so that
-    /// its face is about `regionFaceSide` px across), keeping in each region only the sizes of
-    /// `sides`: the local search between a video's full passes.
+    /// Faces found by YuNet inside `regions` of `image` (each searched on its own at the full pass's
+    /// scale, grown to the network's 32 px grid), keeping in each region only the sizes of `sides`
+    /// and the faces scoring at least `yunetScore - yunetRegionScoreDrop`: the local search between
+    /// a video's full passes.
     public func yunetFaces(in image: Image, regions: [Rect], sides: [ClosedRange<Double>]) throws -> [DetectedFace] {
         guard let yunet else { return [] }
         let bounds = Rect(x: 0, y: 0, width: image.width, height: image.height)
         var faces: [DetectedFace] = []
         for (region, range) in zip(regions, sides) {
-            guard let clipped = region.intersection(bounds), clipped.width >= 8, clipped.height >= 8 else { continue }
-            let scale = regionScale(image: image, range: range)
+            let scale = regionScale(image: image)
+            guard let clipped = Self.gridAligned(region, scale: scale).intersection(bounds), clipped.width >= 8, clipped.height >= 8 else { continue }
             let part = image.cropped(to: clipped)
             let threshold = max(0.05, settings.yunetScore - settings.yunetRegionScoreDrop)
             faces += try yunetPass(part, scale: scale, yunet: yunet, scoreThreshold: threshold).compactMap { face in
@@ -66,12 +67,8 @@ extension FaceDetector {
     }
 
     /// The scale a region of the local search is searched at: the full pass's, so that a face comes
-    /// out as the full pass would give it (with `yunetRegionsAtFaceScale`, one that makes the face
-    /// `regionFaceSide` px across instead).
-    func regionScale(image: Image, range: ClosedRange<Double>) -> Double {
-        if settings.yunetRegionsAtFaceScale {
-            return min(1, Self.regionFaceSide / max(1, (range.lowerBound * range.upperBound).squareRoot()))
-        }
+    /// out as the full pass would give it.
+    func regionScale(image: Image) -> Double {
         let longer = max(image.width, image.height)
         return settings.yunetWorkingSide > 0 && longer > settings.yunetWorkingSide ? Double(settings.yunetWorkingSide) / Double(longer) : 1
     }
@@ -84,11 +81,18 @@ extension FaceDetector {
         return (atan2(-dy, dx) * 180 / .pi * 10).rounded() / 10
     }
 
+    /// `region` grown outwards so that, shrunk by `scale`, it starts and ends on multiples of 32 px:
+    /// the network's coarsest cells then fall where they fall in the full search, and a face comes out
+    /// of the region much as the full search gives it.
+    static func gridAligned(_ region: Rect, scale: Double) -> Rect {
+        let cell = 32 / scale
+        let x0 = (Double(region.x) / cell).rounded(.down) * cell, y0 = (Double(region.y) / cell).rounded(.down) * cell
+        let x1 = (Double(region.x + region.width) / cell).rounded(.up) * cell, y1 = (Double(region.y + region.height) / cell).rounded(.up) * cell
+        return Rect(x: Int(x0.rounded()), y: Int(y0.rounded()), width: Int((x1 - x0).rounded()), height: Int((y1 - y0).rounded()))
+    }
+
     /// The smallest side YuNet is given (see `yunetPass`).
     static let smallestInput = 64
-
-    /// The face side a region of the local search is scaled to (YuNet finds faces of about 10-250 px).
-    static let regionFaceSide = 64.0
 
     /// One YuNet pass over `image` shrunk by `scale`: faces in `image` pixels.
     private func yunetPass(_ image: Image, scale: Double, yunet: YuNet, scoreThreshold: Double? = nil) throws -> [DetectedFace] {

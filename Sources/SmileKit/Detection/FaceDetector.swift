@@ -70,12 +70,12 @@ public final class FaceDetector {
         public var yunetFinePass = true
         /// YuNet: turn each face upright by its eye line before classifying it (its `angle`).
         public var yunetAlign = false
-        /// YuNet's local search in video: regions at the scale that makes their face 64 px (true) or at
-        /// the full pass's scale (false, the default: the faces the full pass would give).
-        public var yunetRegionsAtFaceScale = false
         /// YuNet's local search keeps faces scoring this much below `yunetScore`: a region is searched only
-        /// around a face already found, and cut out of its frame a face scores a little lower.
-        public var yunetRegionScoreDrop = 0.2
+        /// around a face already found, and cut out of its frame a face scores a little lower. 0.1 by
+        /// measurement (`--detect-every 3` against every frame searched whole, `smile compare-frames`):
+        /// 99.2% and 98.8% of the faces on the two clips; 0: 97.0% and 98.5%; 0.2: 99.2% on both, with more
+        /// faces the whole-frame search does not give.
+        public var yunetRegionScoreDrop = 0.1
         public init() {}
 
         /// Whether only the original single frontal pass runs.

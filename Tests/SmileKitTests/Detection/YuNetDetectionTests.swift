@@ -70,6 +70,13 @@ final class YuNetDetectionTests: XCTestCase {
         XCTAssertTrue(coarseOnly.isEmpty, "at the working scale alone the face is too small: \(coarseOnly)")
     }
 
+    func testLocalSearchRegionsGrowToTheNetworksGrid() {
+        // At scale 1 the grid is 32 px; at scale 0.5 (a frame searched at half size) 64 px of the frame.
+        XCTAssertEqual(FaceDetector.gridAligned(Rect(x: 40, y: 70, width: 100, height: 50), scale: 1), Rect(x: 32, y: 64, width: 128, height: 64))
+        XCTAssertEqual(FaceDetector.gridAligned(Rect(x: 40, y: 70, width: 100, height: 50), scale: 0.5), Rect(x: 0, y: 64, width: 192, height: 64))
+        XCTAssertEqual(FaceDetector.gridAligned(Rect(x: 64, y: 0, width: 64, height: 32), scale: 1), Rect(x: 64, y: 0, width: 64, height: 32))
+    }
+
     func testTilesCoverTheImageAndOverlap() {
         let tiles = FaceDetector.tiles(width: 1280, height: 900, side: 640, overlap: 64)
         XCTAssertEqual(Set(tiles.map(\.x)), [0, 576, 640])
