@@ -23,7 +23,7 @@ final class YuNetDetectionTests: XCTestCase {
         XCTAssertEqual(raw.count, 1, "\(raw)")
         let face = try XCTUnwrap(raw.first)
         let rawBox = Rect(x: Int(face.x), y: Int(face.y), width: Int(face.width), height: Int(face.height))
-        // Debian 12's OpenCV 4.6 with the shipped 2022mar model gave (178, 58, 93 x 116) when this test was written.
+        // Debian 12's OpenCV 4.6 with the shipped 2022mar model gives (178, 58, 93 x 116).
         XCTAssertGreaterThanOrEqual(rawBox.intersectionOverUnion(Rect(x: 178, y: 58, width: 93, height: 116)), 0.8, "\(rawBox)")
         XCTAssertGreaterThan(face.height, face.width, "YuNet's box is taller than wide")
         XCTAssertGreaterThan(face.score, 0.9)
