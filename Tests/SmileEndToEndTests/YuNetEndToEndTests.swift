@@ -43,6 +43,32 @@ final class YuNetEndToEndTests: XCTestCase {
         XCTAssertFalse(try EndToEnd.run(["annotate", EndToEnd.astronaut, "--out", work.path, "--landmarks"]).status == 0)
     }
 
+    func testFramesTablesCarryTheLandmarksAndCompareAndResume() throws {
+        let work = try EndToEnd.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let model = try EndToEnd.tinyModelFile(in: work)
+        let frames = work.appendingPathComponent("frames")
+        try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
+        for index in 0..<4 { try FileManager.default.copyItem(atPath: EndToEnd.astronaut, toPath: frames.appendingPathComponent("f\(index).jpg").path) }
+        let csv = work.appendingPathComponent("yunet.csv"), every = work.appendingPathComponent("every.csv")
+        for (file, interval) in [(csv, "3"), (every, "1")] {
+            let result = try EndToEnd.run(["frames", frames.path, "--csv", file.path, "--detector", "yunet", "--detect-every", interval, "--model", model.path])
+            XCTAssertEqual(result.status, 0, result.err)
+        }
+        let rows = EndToEnd.parseCSV(try String(contentsOf: csv, encoding: .utf8))
+        XCTAssertEqual(rows.first.map { Array($0.suffix(landmarkColumns.count)) }, landmarkColumns)
+        XCTAssertEqual(rows.count, 5, "a face in each of four frames: \(rows)")
+        XCTAssertTrue(rows.dropFirst().allSatisfy { Double($0[13]) ?? 0 > 0.9 }, "scores: \(rows)")
+        let compared = try EndToEnd.run(["compare-frames", every.path, csv.path])
+        XCTAssertEqual(compared.status, 0, compared.err)
+        XCTAssertTrue(compared.out.contains("4 of 4 faces"), compared.out)
+        let resumed = try EndToEnd.run(["frames", frames.path, "--csv", csv.path, "--detector", "yunet", "--resume", "--model", model.path])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertEqual(EndToEnd.parseCSV(try String(contentsOf: csv, encoding: .utf8)), rows, "nothing left to do")
+        let other = try EndToEnd.run(["frames", frames.path, "--csv", csv.path, "--resume", "--model", model.path])
+        XCTAssertEqual(other.status, 1, "the Haar layout is not resumed into a YuNet table: \(other.err)")
+    }
+
     func testADamagedDetectorModelIsRefusedByItsChecksum() throws {
         let work = try EndToEnd.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: work) }

@@ -45,7 +45,7 @@ public struct FrameComparison: Sendable, Equatable {
     /// The data rows of a frames CSV, checking its header.
     static func rows(_ url: URL) throws -> [[String]] {
         let records = try CSVTable.read(contentsOf: url)
-        guard let header = records.first, header.fields == FramesTable.columns else {
+        guard let header = records.first, header.fields == FramesTable.columns || header.fields == FramesTable.columns(landmarks: true) else {
             throw CSVFileError(file: url.path, line: 1,
                                reason: "not a smile frames table (expected the header \(FramesTable.columns.joined(separator: ",")))")
         }

@@ -111,17 +111,24 @@ public enum FramesTable {
     /// The CSV header line.
     public static let header = CSVFormat.row(columns)
 
+    /// The columns of a table with or without YuNet's score and landmarks (`FacesTable.landmarkColumns`) at the end.
+    public static func columns(landmarks: Bool) -> [String] { landmarks ? columns + FacesTable.landmarkColumns : columns }
+
+    /// The header line of a table with or without the landmark columns.
+    public static func header(landmarks: Bool) -> String { CSVFormat.row(columns(landmarks: landmarks)) }
+
     /// CSV rows for one frame; `tracks` (one per face, when tracking) fills the track columns.
     public static func rows(frame: Int, file: String, timeSeconds: Double?, faces: [FaceResult],
-                            tracks: [TrackedFace]? = nil) -> String {
+                            tracks: [TrackedFace]? = nil, landmarks: Bool = false) -> String {
         let time = timeSeconds.map { String(format: "%.3f", $0) } ?? ""
         let lead = [String(frame), file, time]
-        guard !faces.isEmpty else { return CSVFormat.row(lead + Array(repeating: "", count: columns.count - lead.count)) }
+        let count = columns(landmarks: landmarks).count
+        guard !faces.isEmpty else { return CSVFormat.row(lead + Array(repeating: "", count: count - lead.count)) }
         return faces.enumerated().map { index, face in
             let track = tracks.flatMap { index < $0.count ? $0[index] : nil }
             return CSVFormat.row(lead + [String(index)] + FacesTable.boxFields(face)
                                  + [track.map { String($0.track) } ?? "", track.map { String(format: "%.4f", $0.smoothedProbability) } ?? "",
-                                    FacesTable.angleField(face.angle)])
+                                    FacesTable.angleField(face.angle)] + (landmarks ? FacesTable.landmarkFields(face) : []))
         }.joined()
     }
 }
@@ -143,7 +150,7 @@ extension FramesTable {
             func bad() -> OutputError {
                 OutputError(path: source, reason: "cannot resume: data row \(index + 1) is not \(columns.joined(separator: ","))")
             }
-            guard row.count == columns.count, let frame = Int(row[0]) else { throw bad() }
+            guard row.count == columns.count || row.count == columns(landmarks: true).count, let frame = Int(row[0]) else { throw bad() }
             var entry = frames[frame] ?? FrameRows(file: row[1], timeSeconds: Double(row[2]), faces: [], smoothed: [])
             if !row[3].isEmpty {
                 guard let x = Int(row[4]), let y = Int(row[5]), let w = Int(row[6]), let h = Int(row[7]), let p = Float(row[8]),

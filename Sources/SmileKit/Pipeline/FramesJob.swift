@@ -66,8 +66,11 @@ public struct FramesJob {
         if !isDirectory.boolValue { try OutputSafety.checkOutputFile(csvFile, inputFiles: [OutputSafety.resolvedPath(source)], option: "the CSV file") }
         StaleTemporaryFiles.clean(recursive: [], flat: [csvFile.deletingLastPathComponent()] + (annotateDirectory.map { [$0] } ?? []),
                                   console: console)
-        let (csv, previousRows) = resume ? try RowFile.resuming(url: csvFile, header: FramesTable.header)
-                                         : (try RowFile(url: csvFile, header: FramesTable.header), [])
+        // YuNet's tables carry its score and landmarks; a table of the other layout is refused on --resume.
+        let landmarks = pipeline.detector.yunet != nil
+        let header = FramesTable.header(landmarks: landmarks)
+        let (csv, previousRows) = resume ? try RowFile.resuming(url: csvFile, header: header)
+                                         : (try RowFile(url: csvFile, header: header), [])
         let tracks = TrackingSession(options: tracking, threshold: pipeline.threshold)
         let finder = VideoFaceDetector(detector: pipeline.detector, settings: videoDetection)
         var done: [Int: String] = [:]
@@ -129,7 +132,7 @@ public struct FramesJob {
                         try writeAtomically(data, to: annotateDirectory.appendingPathComponent(name))
                     }
                     try csv.append(FramesTable.rows(frame: frame.index, file: frame.file, timeSeconds: frame.timeSeconds,
-                                                    faces: faces, tracks: tracked))
+                                                    faces: faces, tracks: tracked, landmarks: landmarks))
                     summary.frames += 1
                     summary.faces += faces.count
                 }
