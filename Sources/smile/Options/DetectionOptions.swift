@@ -85,6 +85,9 @@ struct DetectionOptions: ParsableArguments {
         guard workingSide == 0 || workingSide >= 48 else { throw ValidationError("--working-side must be 0 or at least 48, got \(workingSide)") }
         guard upsample >= 1, upsample <= 4 else { throw ValidationError("--upsample must be in [1, 4], got \(upsample)") }
         guard angles.degrees.allSatisfy({ abs($0) < 90 }) else { throw ValidationError("--angles must be within (-90, 90) degrees") }
+        if detectors.kinds == [.yunet] && (!angles.degrees.isEmpty || profile || eyeCheck || upsample > 1) {
+            throw ValidationError("--angles, --profile, --eye-check and --upsample are passes of the Haar cascade; with --detector yunet, drop them (YuNet finds turned and small faces itself)")
+        }
         if align && !detectors.kinds.contains(.yunet) { throw ValidationError("--align needs --detector yunet (it uses YuNet's eye landmarks)") }
         guard detectorScore > 0, detectorScore < 1 else { throw ValidationError("--detector-score must be between 0 and 1, got \(detectorScore)") }
     }
