@@ -111,8 +111,7 @@ public struct OutputError: Error, CustomStringConvertible {
 public func writeAtomically(_ data: Data, to url: URL) throws {
     let directory = url.deletingLastPathComponent()
     // A device or a pipe (`/dev/stdout`) is written to as it is: renaming over it would replace it.
-    var info = stat()
-    if stat(url.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG, (info.st_mode & S_IFMT) != S_IFDIR {
+    if OutputSafety.isDevicePath(url) {
         do {
             let handle = try FileHandle(forWritingTo: url)
             defer { try? handle.close() }

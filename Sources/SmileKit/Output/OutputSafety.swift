@@ -31,6 +31,12 @@ public enum OutputSafety {
     }
 
     /// Throws when the output file `output` is one of `inputFiles` (resolved paths): never allowed.
+    /// Whether `url` names an existing device or pipe (`/dev/stdout`), written in place rather than through a temporary file.
+    public static func isDevicePath(_ url: URL) -> Bool {
+        var info = stat()
+        return stat(url.path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG && (info.st_mode & S_IFMT) != S_IFDIR
+    }
+
     public static func checkOutputFile(_ output: URL, inputFiles: Set<String>, option: String) throws {
         if inputFiles.contains(resolvedPath(output.path)) {
             throw OutputError(path: output.path, reason: "\(option) would overwrite an input")

@@ -5,9 +5,9 @@ import SmileVision
 public struct AnnotateJob {
     /// Photos or directories to process.
     public var inputs: [String]
-    /// Directory for the annotated copies.
-    public var outputDirectory: URL
-    /// Faces table CSV (default: `faces.csv` in the output directory).
+    /// Directory for the annotated copies; nil: no copies, only the table.
+    public var outputDirectory: URL?
+    /// Faces table CSV (default: `faces.csv` in the output directory; without either, only the JSON table is written).
     public var csvFile: URL?
     /// Optional faces table as JSON.
     public var jsonFile: URL?
@@ -18,7 +18,7 @@ public struct AnnotateJob {
     /// Draw each face's landmarks (YuNet's five points) on the annotated copies.
     public var drawLandmarks = false
 
-    public init(inputs: [String], outputDirectory: URL, csvFile: URL? = nil, jsonFile: URL? = nil, resume: Bool = false, force: Bool = false) {
+    public init(inputs: [String], outputDirectory: URL?, csvFile: URL? = nil, jsonFile: URL? = nil, resume: Bool = false, force: Bool = false) {
         self.inputs = inputs
         self.outputDirectory = outputDirectory
         self.csvFile = csvFile
@@ -45,23 +45,28 @@ public struct AnnotateJob {
     /// cannot be written or would land on an input. Temporary files a killed run left in the
     /// output directories are removed first (`StaleTemporaryFiles`).
     public func run(pipeline: SmilePipeline, console: RunConsole, stop: StopRequest = StopRequest()) throws -> Summary {
-        let csvURL = csvFile ?? outputDirectory.appendingPathComponent("faces.csv")
-        try OutputSafety.checkOutputDirectory(outputDirectory, inputs: inputs, option: "--out", force: force)
+        let csvURL = csvFile ?? outputDirectory?.appendingPathComponent("faces.csv")
+        guard csvURL != nil || jsonFile != nil else {
+            throw OutputError(path: "", reason: "no output: give an output directory, a CSV file or a JSON file")
+        }
+        if let outputDirectory { try OutputSafety.checkOutputDirectory(outputDirectory, inputs: inputs, option: "--out", force: force) }
         let (items, missing) = ImageInputs.collect(inputs)
         let inputPaths = Set(items.map { OutputSafety.resolvedPath($0.path) })
-        try OutputSafety.checkOutputFile(csvURL, inputFiles: inputPaths, option: "the CSV file")
+        if let csvURL { try OutputSafety.checkOutputFile(csvURL, inputFiles: inputPaths, option: "the CSV file") }
         if let jsonFile { try OutputSafety.checkOutputFile(jsonFile, inputFiles: inputPaths, option: "the JSON file") }
-        StaleTemporaryFiles.clean(recursive: [outputDirectory],
-                                  flat: [csvURL.deletingLastPathComponent()] + (jsonFile.map { [$0.deletingLastPathComponent()] } ?? []),
-                                  console: console)
+        // Temporary files are only ever left beside regular files: a device's directory (/dev) is not searched.
+        let flat = [csvURL, jsonFile].compactMap { $0 }.filter { !OutputSafety.isDevicePath($0) }.map { $0.deletingLastPathComponent() }
+        StaleTemporaryFiles.clean(recursive: outputDirectory.map { [$0] } ?? [], flat: flat, console: console)
         var summary = Summary()
         missing.forEach { summary.failures.append($0); console.failed($0) }
         // YuNet's tables carry its score and landmarks; a table of the other layout is refused on --resume.
         let landmarks = pipeline.detector.yunet != nil
         let header = FacesTable.header(landmarks: landmarks)
-        let (csv, previousRows) = resume ? try RowFile.resuming(url: csvURL, header: header)
-                                         : (try RowFile(url: csvURL, header: header), [])
-        var records = try Self.records(fromRows: previousRows, source: csvURL.path, landmarks: landmarks)
+        var csv: RowFile?, previousRows: [[String]] = []
+        if let csvURL {
+            (csv, previousRows) = resume ? try RowFile.resuming(url: csvURL, header: header) : (try RowFile(url: csvURL, header: header), [])
+        }
+        var records = try Self.records(fromRows: previousRows, source: csvURL?.path ?? "", landmarks: landmarks)
         let done = Set(records.map(\.image))
         var usedNames: Set<String> = []
         // Photos are read and searched one ahead on a thread of their own (PhotoStages), in order.
@@ -90,14 +95,16 @@ public struct AnnotateJob {
             }
             do {
                 let faces = pipeline.classify(detected, in: image)
-                let output = outputDirectory.appendingPathComponent(name)
-                guard !inputPaths.contains(OutputSafety.resolvedPath(output.path)) else {
-                    throw InputFailure(path: item.path, reason: "the annotated copy would overwrite an input (\(output.path)); choose another --out")
+                if let outputDirectory {
+                    let output = outputDirectory.appendingPathComponent(name)
+                    guard !inputPaths.contains(OutputSafety.resolvedPath(output.path)) else {
+                        throw InputFailure(path: item.path, reason: "the annotated copy would overwrite an input (\(output.path)); choose another --out")
+                    }
+                    let format = ImageCodec.format(forPathExtension: output.pathExtension) ?? .jpeg(quality: 90)
+                    // The copy first, then the rows: a photo in the CSV always has its copy.
+                    try writeAtomically(Data(try ImageCodec.encode(Annotator.annotate(image, faces: faces, landmarks: drawLandmarks), as: format)), to: output)
                 }
-                let format = ImageCodec.format(forPathExtension: output.pathExtension) ?? .jpeg(quality: 90)
-                // The copy first, then the rows: a photo in the CSV always has its copy.
-                try writeAtomically(Data(try ImageCodec.encode(Annotator.annotate(image, faces: faces, landmarks: drawLandmarks), as: format)), to: output)
-                try csv.append(FacesTable.rows(image: item.path, faces: faces, landmarks: landmarks))
+                try csv?.append(FacesTable.rows(image: item.path, faces: faces, landmarks: landmarks))
                 records.append(FacesTable.ImageRecord(image: item.path, faces: faces))
                 summary.processed += 1
                 summary.faces += faces.count

@@ -64,7 +64,8 @@ public struct FramesJob {
             try OutputSafety.checkOutputDirectory(annotateDirectory, inputs: [source], option: "--annotate", force: force)
         }
         if !isDirectory.boolValue { try OutputSafety.checkOutputFile(csvFile, inputFiles: [OutputSafety.resolvedPath(source)], option: "the CSV file") }
-        StaleTemporaryFiles.clean(recursive: [], flat: [csvFile.deletingLastPathComponent()] + (annotateDirectory.map { [$0] } ?? []),
+        StaleTemporaryFiles.clean(recursive: [], flat: (OutputSafety.isDevicePath(csvFile) ? [] : [csvFile.deletingLastPathComponent()])
+                                      + (annotateDirectory.map { [$0] } ?? []),
                                   console: console)
         // YuNet's tables carry its score and landmarks; a table of the other layout is refused on --resume.
         let landmarks = pipeline.detector.yunet != nil

@@ -14,24 +14,27 @@ struct AnnotateCommand: ParsableCommand {
         one row per face: image,face,x,y,w,h,p_smile,smiling,angle (angle: the tilt in degrees, \
         counter-clockwise positive; a photo with no face gets one row with the face columns \
         empty). Ctrl-C or SIGTERM stops after the \
-        current photo, keeping every finished row; --resume continues from there.
+        current photo, keeping every finished row; --resume continues from there. Without --out \
+        no copies are drawn and the table goes to --csv, or to standard output (`--csv -` and \
+        `--json -` name standard output too; progress and messages stay on standard error).
 
         Examples:
           smile annotate samples --out out --csv out/faces.csv
           smile annotate archive/ --out annotated --resume
+          smile annotate photos/ | awk -F, '$8 == 1' | wc -l      # smiling faces, as a filter
         """
     )
 
     @Argument(help: ArgumentHelp("Photos or directories of photos.", valueName: "path"))
     var paths: [String]
 
-    @Option(help: ArgumentHelp("Directory for the annotated copies.", valueName: "dir"))
-    var out: String
+    @Option(help: ArgumentHelp("Directory for the annotated copies (none drawn without it).", valueName: "dir"))
+    var out: String?
 
-    @Option(help: ArgumentHelp("Faces table as CSV (default: faces.csv in --out).", valueName: "file"))
+    @Option(help: ArgumentHelp("Faces table as CSV, - for standard output (default: faces.csv in --out; without --out, standard output).", valueName: "file"))
     var csv: String?
 
-    @Option(help: ArgumentHelp("Also write the faces table as JSON.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also write the faces table as JSON, - for standard output (written when the run ends).", valueName: "file"))
     var json: String?
 
     @Flag(help: "Mark each face's five landmarks (eyes, nose tip, mouth corners) on the annotated copies (--detector yunet).")
@@ -41,14 +44,27 @@ struct AnnotateCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup var detection: DetectionOptions
 
+    /// Where the CSV table goes: --csv, or standard output when it is -, or when there is neither it nor
+    /// --out and the JSON table does not go there.
+    var csvPath: String? { csv == "-" || (csv == nil && out == nil && json != "-") ? Self.standardOutput : csv }
+
+    /// The path standard output is written through (a device, written in place).
+    static let standardOutput = "/dev/stdout"
+
     func validate() throws {
+        if runOptions.resume && (csvPath == nil || csvPath == Self.standardOutput) {
+            throw ValidationError("--resume continues a table in a file: give --csv FILE (or --out DIR)")
+        }
+        if csv == "-" && json == "-" { throw ValidationError("--csv - and --json - cannot both go to standard output") }
+        if landmarks && out == nil { throw ValidationError("--landmarks draws on the annotated copies: give --out DIR") }
         if landmarks && detection.detector != .yunet { throw ValidationError("--landmarks needs --detector yunet (the Haar cascade finds no landmarks)") }
     }
 
     func run() throws {
         let console = RunConsole.standardError()
-        var job = AnnotateJob(inputs: paths, outputDirectory: URL(fileURLWithPath: out),
-                              csvFile: csv.map { URL(fileURLWithPath: $0) }, jsonFile: json.map { URL(fileURLWithPath: $0) },
+        var job = AnnotateJob(inputs: paths, outputDirectory: out.map { URL(fileURLWithPath: $0) },
+                              csvFile: csvPath.map { URL(fileURLWithPath: $0) },
+                              jsonFile: json.map { URL(fileURLWithPath: $0 == "-" ? Self.standardOutput : $0) },
                               resume: runOptions.resume, force: runOptions.force)
         job.drawLandmarks = landmarks
         let pipeline = try makePipeline(detection, model)

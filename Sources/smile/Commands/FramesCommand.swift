@@ -26,7 +26,7 @@ struct FramesCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A directory of frames or a video file.", valueName: "dir-or-video"))
     var source: String
 
-    @Option(help: ArgumentHelp("Per-frame CSV to write.", valueName: "file"))
+    @Option(help: ArgumentHelp("Per-frame CSV to write, - for standard output (rows as frames finish).", valueName: "file"))
     var csv: String
 
     @Option(help: ArgumentHelp("Also write annotated frames into this directory.", valueName: "dir"))
@@ -72,11 +72,12 @@ struct FramesCommand: ParsableCommand {
         guard smoothing >= 0, smoothing < 1 else { throw ValidationError("--smoothing must be in [0, 1), got \(smoothing)") }
         guard maxMissed >= 0 else { throw ValidationError("--max-missed must be >= 0") }
         guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
+        if csv == "-" && runOptions.resume { throw ValidationError("--resume continues a table in a file: give --csv FILE") }
     }
 
     func run() throws {
         let console = RunConsole.standardError()
-        var job = FramesJob(source: source, csvFile: URL(fileURLWithPath: csv),
+        var job = FramesJob(source: source, csvFile: URL(fileURLWithPath: csv == "-" ? "/dev/stdout" : csv),
                             annotateDirectory: annotate.map { URL(fileURLWithPath: $0) }, framesPerSecond: fps,
                             resume: runOptions.resume, force: runOptions.force)
         job.tracking.smoothing = smoothing
