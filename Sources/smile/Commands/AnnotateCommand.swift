@@ -52,7 +52,7 @@ struct AnnotateCommand: ParsableCommand {
     static let standardOutput = "/dev/stdout"
 
     func validate() throws {
-        if runOptions.resume && (csvPath == nil || csvPath == Self.standardOutput) {
+        if runOptions.resume && (csvPath == Self.standardOutput || (csvPath == nil && out == nil)) {
             throw ValidationError("--resume continues a table in a file: give --csv FILE (or --out DIR)")
         }
         if csv == "-" && json == "-" { throw ValidationError("--csv - and --json - cannot both go to standard output") }
