@@ -49,7 +49,7 @@ test-asan: deps
 ## of the binary, itself built with TSan, stopped mid-run (InterruptionEndToEndTests).
 test-tsan: deps
 	TSAN_OPTIONS=halt_on_error=1 swift test --sanitize=thread --scratch-path .build-tsan \
-	  --filter 'ThreadedLoadingTests|InterruptionEndToEndTests|BoundedQueueTests|VideoFaceDetectorTests|HaarScanEngineTests|AnnotateJobTests|EvaluationJobTests|ModelComputeThreadsTests|InferenceTimingTests'
+	  --filter 'ThreadedLoadingTests|InterruptionEndToEndTests|ConcurrentRunsEndToEndTests|BoundedQueueTests|VideoFaceDetectorTests|HaarScanEngineTests|AnnotateJobTests|EvaluationJobTests|ModelComputeThreadsTests|InferenceTimingTests'
 
 clean:
 	rm -rf .build .build-asan .build-tsan out

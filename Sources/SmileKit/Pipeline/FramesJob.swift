@@ -64,6 +64,9 @@ public struct FramesJob {
             try OutputSafety.checkOutputDirectory(annotateDirectory, inputs: [source], option: "--annotate", force: force)
         }
         if !isDirectory.boolValue { try OutputSafety.checkOutputFile(csvFile, inputFiles: [OutputSafety.resolvedPath(source)], option: "the CSV file") }
+        // One writer per output: a second run on the same table or folder stops here, having written nothing.
+        let locks = try OutputLock.lockAll([(csvFile, false)] + (annotateDirectory.map { [($0, true)] } ?? []))
+        defer { withExtendedLifetime(locks) {} }
         StaleTemporaryFiles.clean(recursive: [], flat: (OutputSafety.isDevicePath(csvFile) ? [] : [csvFile.deletingLastPathComponent()])
                                       + (annotateDirectory.map { [$0] } ?? []),
                                   console: console)
