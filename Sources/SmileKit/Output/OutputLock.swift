@@ -2,8 +2,9 @@ import Foundation
 
 /// An exclusive lock on an output (a table or a folder of annotated copies) for a run's whole life.
 ///
-/// `flock` on a hidden lock file beside the output (`.NAME.lock`, for a folder too, so that the
-/// folder holds only the run's outputs), holding the locking process's id. The kernel releases the lock when the process ends, however it
+/// `flock` on a hidden lock file beside a table (`.NAME.lock`) or inside a folder (`.smile.lock`:
+/// beside it would write into its parent, which may be an input folder or not ours to write),
+/// holding the locking process's id. The kernel releases the lock when the process ends, however it
 /// ends, so a killed run leaves nothing stale: the file may stay, but it locks nothing. A second run
 /// on the same output is refused at once, before it writes anything, with the first run's process
 /// id. Devices and pipes (`/dev/stdout`) are not locked.
@@ -12,12 +13,11 @@ public final class OutputLock {
     public let lockFile: URL
     private let descriptor: Int32
 
-    /// Locks `output` (a file or a folder, existing or not), or throws `OutputError` naming the
-    /// other run's process id.
-    public init(_ output: URL) throws {
-        let standardized = output.standardizedFileURL
-        let directory = standardized.deletingLastPathComponent()
-        lockFile = directory.appendingPathComponent(".\(standardized.lastPathComponent).lock")
+    /// Locks `output` (a file, or with `isDirectory` a folder, existing or not), or throws
+    /// `OutputError` naming the other run's process id.
+    public init(_ output: URL, isDirectory: Bool = false) throws {
+        let directory = isDirectory ? output : output.deletingLastPathComponent()
+        lockFile = directory.appendingPathComponent(isDirectory ? ".smile.lock" : ".\(output.lastPathComponent).lock")
         if !FileManager.default.fileExists(atPath: directory.path) {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
@@ -40,9 +40,9 @@ public final class OutputLock {
         _ = pwrite(descriptor, pid, pid.count, 0)
     }
 
-    /// Locks each of `outputs` (tables and folders) that is not a device or a pipe.
-    public static func lockAll(_ outputs: [URL]) throws -> [OutputLock] {
-        try outputs.filter { !OutputSafety.isDevicePath($0) }.map { try OutputLock($0) }
+    /// Locks each of `files` and `folders` that is not a device or a pipe.
+    public static func lockAll(files: [URL], folders: [URL]) throws -> [OutputLock] {
+        try files.filter { !OutputSafety.isDevicePath($0) }.map { try OutputLock($0) } + folders.map { try OutputLock($0, isDirectory: true) }
     }
 
     deinit { close(descriptor) }

@@ -54,7 +54,7 @@ public struct AnnotateJob {
         let inputPaths = Set(items.map { OutputSafety.resolvedPath($0.path) })
         if let csvURL { try OutputSafety.checkOutputFile(csvURL, inputFiles: inputPaths, option: "the CSV file") }
         // One writer per output: a second run on the same table or folder stops here, having written nothing.
-        let locks = try OutputLock.lockAll([csvURL, jsonFile, outputDirectory].compactMap { $0 })
+        let locks = try OutputLock.lockAll(files: [csvURL, jsonFile].compactMap { $0 }, folders: outputDirectory.map { [$0] } ?? [])
         defer { withExtendedLifetime(locks) {} }
         if let jsonFile { try OutputSafety.checkOutputFile(jsonFile, inputFiles: inputPaths, option: "the JSON file") }
         // Temporary files are only ever left beside regular files: a device's directory (/dev) is not searched.

@@ -65,7 +65,7 @@ public struct FramesJob {
         }
         if !isDirectory.boolValue { try OutputSafety.checkOutputFile(csvFile, inputFiles: [OutputSafety.resolvedPath(source)], option: "the CSV file") }
         // One writer per output: a second run on the same table or folder stops here, having written nothing.
-        let locks = try OutputLock.lockAll([csvFile] + (annotateDirectory.map { [$0] } ?? []))
+        let locks = try OutputLock.lockAll(files: [csvFile], folders: annotateDirectory.map { [$0] } ?? [])
         defer { withExtendedLifetime(locks) {} }
         StaleTemporaryFiles.clean(recursive: [], flat: (OutputSafety.isDevicePath(csvFile) ? [] : [csvFile.deletingLastPathComponent()])
                                       + (annotateDirectory.map { [$0] } ?? []),
