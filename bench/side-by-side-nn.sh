@@ -6,7 +6,7 @@
 # $CONVS (default im2col,winograd,auto), $PRECISIONS (default float32,bfloat16 where the CPU has
 # AVX-512 BF16, else float32), $PARTS (default base,net) and $WARMUP (default 2) choose what
 # smile runs; $CLOCK=cpu times both sides in process CPU time instead of wall time (busy machines); 218x178 at batch 32 takes ~10 s a pass on one core, so give it few repeats.
-# Runs by hand, not in CI. $TF_PYTHON is a python with tensorflow(-cpu) (default /work/tfvenv/bin/python).
+# Runs by hand, not in CI. $TF_PYTHON is a python with tensorflow(-cpu) (default: python3; e.g. a venv with `pip install tensorflow-cpu`).
 # Both sides run on one thread. Set $CORE to pin both to that core with taskset (fair on a quiet
 # machine; on a busy one a pinned process shares its core with whatever else runs there).
 # Prints our ms / their ms per image for each case and convolution algorithm (below 1 means smile
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="${1:-64x64,218x178}"; batches="${2:-1,32}"; repeats="${3:-10}"
-python="${TF_PYTHON:-/work/tfvenv/bin/python}"
+python="${TF_PYTHON:-python3}"
 core="${CORE:-}"; convs="${CONVS:-im2col,winograd,auto}"; precisions="${PRECISIONS:-}"; parts="${PARTS:-base,net}"; warmup="${WARMUP:-2}"; clock="${CLOCK:-wall}"
 bin=.build/release/smile
 [ -x "$bin" ] || swift build -c release --product smile

@@ -68,7 +68,7 @@ final class WinogradConvolution {
     /// OpenBLAS there was slower on those layers, batch 1 (block1_conv2 4.7 against 4.3 ms) and batch 32 (151
     /// against 123 ms). F(4x4) also for narrow layers (at most 32 input channels, as in a width-0.25 model's
     /// blocks 1-2 and block3_conv1, or the shipped width-0.125 model's blocks 2-3), whose time goes to the tile transforms, of which F(4x4) has fewer per
-    /// output (`/work/runs/stop12/wino4.log`, 3 alternated rounds, batch 19: block1_conv2 6.0-9.4 ms against
+    /// output (`smile bench nn --per-layer`, 3 alternated rounds, batch 19: block1_conv2 6.0-9.4 ms against
     /// 9.4-13.3, block2_conv2 4.1-6.1 against 6.3-8.6, block3_conv1 2.1-2.8 against 2.6-3.4; batch 1 likewise
     /// but for one noisy round). With 64 channels it is no faster (full width block1_conv2: 4.1-4.6 against
     /// 4.0-4.1 ms at batch 1), so those keep F(2x2).

@@ -17,9 +17,8 @@ import SmileVision
 extension FaceDetector {
     /// Faces found by YuNet in `image`, as squares in the Haar framing, largest first.
     func yunetFaces(in image: Image, yunet: YuNet) throws -> [DetectedFace] {
-        let longer = max(image.width, image.height)
         let workingSide = settings.yunetWorkingSide
-        let scale = workingSide > 0 && longer > workingSide ? Double(workingSide) / Double(longer) : 1
+        let scale = yunetScale(of: image)
         var faces = try yunetPass(image, scale: scale, yunet: yunet)
         if settings.yunetFinePass && scale < 0.5 {
             // Small faces: twice the working scale, in tiles of the working side overlapping by a tenth.
@@ -50,11 +49,11 @@ extension FaceDetector {
         guard let yunet else { return [] }
         let bounds = Rect(x: 0, y: 0, width: image.width, height: image.height)
         var faces: [DetectedFace] = []
+        let scale = yunetScale(of: image)
+        let threshold = max(0.05, settings.yunetScore - settings.yunetRegionScoreDrop)
         for (region, range) in zip(regions, sides) {
-            let scale = regionScale(image: image)
             guard let clipped = Self.gridAligned(region, scale: scale).intersection(bounds), clipped.width >= 8, clipped.height >= 8 else { continue }
             let part = image.cropped(to: clipped)
-            let threshold = max(0.05, settings.yunetScore - settings.yunetRegionScoreDrop)
             faces += try yunetPass(part, scale: scale, yunet: yunet, scoreThreshold: threshold).compactMap { face in
                 guard range.contains(Double(face.box.width)) else { return nil }
                 var f = face
@@ -66,9 +65,9 @@ extension FaceDetector {
         return NonMaximumSuppression.suppress(faces, iouThreshold: settings.nmsIoU).sorted { $0.box.area > $1.box.area }
     }
 
-    /// The scale a region of the local search is searched at: the full pass's, so that a face comes
-    /// out as the full pass would give it.
-    func regionScale(image: Image) -> Double {
+    /// The scale YuNet searches `image` at: its longer side shrunk to `yunetWorkingSide`. The local
+    /// search uses it too, so that a face comes out of a region as the full pass gives it.
+    func yunetScale(of image: Image) -> Double {
         let longer = max(image.width, image.height)
         return settings.yunetWorkingSide > 0 && longer > settings.yunetWorkingSide ? Double(settings.yunetWorkingSide) / Double(longer) : 1
     }

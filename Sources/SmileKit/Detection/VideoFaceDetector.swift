@@ -35,7 +35,7 @@ public final class VideoFaceDetector {
     /// How often the full pass runs and how the local search looks.
     public struct Settings: Sendable, Equatable {
         /// A full pass every this many frames (1: every frame, no local search). 3 by measurement:
-        /// the largest interval that keeps 98% of the every-frame faces on both clips (see the README).
+        /// the largest interval that keeps 98% of the every-frame faces on both clips (see docs/performance.md).
         public var fullPassInterval = 3
         /// Search region around a face's last box, in box sides on each side (0.75 by measurement: 1 found
         /// the same faces on hamilton and 2 more of 519 on facenet, at about 15% more time per frame).
@@ -51,7 +51,7 @@ public final class VideoFaceDetector {
         /// with the coarse-to-fine search, which leaves fewer windows to cluster: on facenet at
         /// `--detect-every 3` it kept 510 of the 519 every-frame faces, clusters of two windows or
         /// more (1) 508 (both with `candidateMargin` 0.25: 509 and 508). See
-        /// `FaceDetector.detectFaces(in:candidateNeighbours:)` and the README.
+        /// `FaceDetector.detectFaces(in:candidateNeighbours:)` and docs/performance.md.
         public var candidateNeighbours: Int? = 0
         /// Search region around a candidate, in box sides on each side: a face that a candidate
         /// becomes lies near where the cluster was. 0.5 by measurement (with single-window

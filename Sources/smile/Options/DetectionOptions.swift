@@ -179,7 +179,6 @@ struct AngleList: ExpressibleByArgument, Equatable {
 }
 
 extension HaarCascade.ScanEngine: ExpressibleByArgument {}
-extension FaceDetector.Kind: ExpressibleByArgument {}
 
 /// `--detector`: one detector, or several comma-separated (for the commands that compare them).
 struct DetectorList: ExpressibleByArgument, Equatable {
