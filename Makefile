@@ -1,7 +1,9 @@
 # smile: build, demo and tests. `make` installs missing Debian packages, builds,
 # and annotates the sample photos into out/; `make test` runs the test suite.
 
-APT_PACKAGES := libopencv-dev opencv-data libopenblas-dev libhdf5-dev libjpeg-dev libpng-dev pkg-config
+# FFmpeg's headers: the shim reads videos through FFmpeg itself (Sources/CCVShim/video_decoder.hpp).
+APT_PACKAGES := libopencv-dev opencv-data libopenblas-dev libhdf5-dev libjpeg-dev libpng-dev pkg-config \
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
 SWIFT_BUILD_FLAGS := -c release
 BIN := .build/release/smile
 

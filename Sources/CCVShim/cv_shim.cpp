@@ -10,6 +10,7 @@
 #include "image_codecs.hpp"
 #include "lazy_opencv.hpp"
 #include "rect_grouping.hpp"
+#include "video_decoder.hpp"
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -428,8 +429,10 @@ private:
 };
 
 struct cvs_video {
-    smile::lazy::VideoCapture capture;
     std::string path;
+    /// The reader: our FFmpeg decoder, or OpenCV's VideoCapture as the reference it is checked against.
+    std::unique_ptr<smile::VideoDecoder> decoder;
+    std::unique_ptr<smile::lazy::VideoCapture> capture;
     double fps = 0;
     int index = 0;
 };
@@ -922,7 +925,7 @@ int cvs_group_detections(const cvs_detection *raw, int raw_count, int min_neighb
     });
 }
 
-int cvs_video_open(const char *path, cvs_video **out, double *fps, int *frame_count) {
+int cvs_video_open(const char *path, int reader, cvs_video **out, double *fps, int *frame_count) {
     if (!path || !out) return fail(CVS_E_INVALID, "video: no path given");
     *out = nullptr;
     std::string name(path);
@@ -934,39 +937,78 @@ int cvs_video_open(const char *path, cvs_video **out, double *fps, int *frame_co
         if (!f) return fail(CVS_E_UNREADABLE, name + ": cannot open: " + std::strerror(errno));
         std::fclose(f);
         if (st.st_size == 0) return fail(CVS_E_EMPTY, name + ": empty file (0 bytes)");
-        auto *v = new cvs_video();
+        auto v = std::make_unique<cvs_video>();
         v->path = name;
-        bool ok = false;
-        try {
-            ok = v->capture.open(name) && v->capture.isOpened();
-        } catch (const cv::Exception &) {
-            ok = false;
+        if (reader == CVS_VIDEO_OPENCV_REFERENCE) {
+            v->capture = std::make_unique<smile::lazy::VideoCapture>();
+            bool ok = false;
+            try {
+                ok = v->capture->open(name) && v->capture->isOpened();
+            } catch (const cv::Exception &) {
+                ok = false;
+            }
+            if (!ok) return fail(CVS_E_VIDEO, name + ": cannot open as a video (unsupported or corrupt)");
+            v->fps = v->capture->get(cv::CAP_PROP_FPS);
+            if (!(v->fps > 0) || !std::isfinite(v->fps)) v->fps = 0;
+            double n = v->capture->get(cv::CAP_PROP_FRAME_COUNT);
+            if (frame_count) *frame_count = (n > 0 && std::isfinite(n)) ? int(n) : 0;
+        } else {
+            try {
+                v->decoder = std::make_unique<smile::VideoDecoder>(name);
+            } catch (const std::runtime_error &e) {
+                return fail(CVS_E_VIDEO, e.what());
+            }
+            v->fps = v->decoder->fps();
+            if (frame_count) *frame_count = v->decoder->frameCount();
         }
-        if (!ok) {
-            delete v;
-            return fail(CVS_E_VIDEO, name + ": cannot open as a video (unsupported or corrupt)");
-        }
-        v->fps = v->capture.get(cv::CAP_PROP_FPS);
-        if (!(v->fps > 0) || !std::isfinite(v->fps)) v->fps = 0;
-        double n = v->capture.get(cv::CAP_PROP_FRAME_COUNT);
         if (fps) *fps = v->fps;
-        if (frame_count) *frame_count = (n > 0 && std::isfinite(n)) ? int(n) : 0;
-        *out = v;
+        *out = v.release();
         return CVS_OK;
     });
 }
 
-int cvs_video_read(cvs_video *video, cvs_image *frame, int *index, double *seconds, int *got) {
-    if (!video || !frame || !got) return fail(CVS_E_INVALID, "video: invalid handle or output");
+namespace {
+
+/// The reference reader's next frame: OpenCV's own numbering and CAP_PROP_POS_MSEC.
+bool readReference(cvs_video *video, cv::Mat &m, cvs_video_frame *info) {
+    if (!video->capture->read(m) || m.empty()) return false;
+    double ms = video->capture->get(cv::CAP_PROP_POS_MSEC);
+    int i = video->index++;
+    double t = ms > 0 && std::isfinite(ms) ? ms / 1000.0 : (video->fps > 0 ? i / video->fps : double(i));
+    if (i == 0 && !(ms > 0)) t = 0;
+    info->index = i;
+    info->seconds = t;
+    return true;
+}
+
+void copyReason(const std::string &reason, char *out, size_t size) {
+    std::snprintf(out, size, "%s", reason.c_str());
+}
+
+}  // namespace
+
+int cvs_video_read(cvs_video *video, cvs_image *frame, cvs_video_frame *info, int *got) {
+    if (!video || !frame || !info || !got) return fail(CVS_E_INVALID, "video: invalid handle or output");
     *got = 0;
     *frame = cvs_image{0, 0, 0, nullptr};
+    *info = cvs_video_frame{};
     return guarded(video->path.c_str(), [&]() -> int {
         cv::Mat m;
-        if (!video->capture.read(m) || m.empty()) return CVS_OK;
-        double ms = video->capture.get(cv::CAP_PROP_POS_MSEC);
-        int i = video->index++;
-        double t = ms > 0 && std::isfinite(ms) ? ms / 1000.0 : (video->fps > 0 ? i / video->fps : double(i));
-        if (i == 0 && !(ms > 0)) t = 0;
+        if (video->capture) {
+            if (!readReference(video, m, info)) return CVS_OK;
+        } else {
+            smile::DecodedFrameInfo decoded;
+            try {
+                if (!video->decoder->next(m, decoded)) return CVS_OK;
+            } catch (const std::runtime_error &e) {
+                return fail(CVS_E_VIDEO, e.what());
+            }
+            info->index = decoded.index;
+            info->seconds = decoded.seconds;
+            info->lost_before = decoded.lostBefore;
+            info->concealed = decoded.concealed ? 1 : 0;
+            copyReason(decoded.lostReason, info->lost_reason, sizeof info->lost_reason);
+        }
         if (m.depth() != CV_8U) {
             cv::Mat c;
             m.convertTo(c, CV_8U);
@@ -979,17 +1021,22 @@ int cvs_video_read(cvs_video *video, cvs_image *frame, int *index, double *secon
         }
         int rc = exportImage(m, frame, video->path);
         if (rc != CVS_OK) return rc;
-        if (index) *index = i;
-        if (seconds) *seconds = t;
         *got = 1;
         return CVS_OK;
     });
 }
 
+int cvs_video_lost_at_end(const cvs_video *video, int *count, char *reason, int reason_size) {
+    if (!video || !count) return fail(CVS_E_INVALID, "video: invalid handle or output");
+    *count = video->decoder ? video->decoder->lostAtEnd() : 0;
+    if (reason && reason_size > 0) copyReason(video->decoder ? video->decoder->lostAtEndReason() : "", reason, size_t(reason_size));
+    return CVS_OK;
+}
+
 void cvs_video_close(cvs_video *video) {
     if (!video) return;
     try {
-        video->capture.release();
+        if (video->capture) video->capture->release();
     } catch (...) {
     }
     delete video;

@@ -24,6 +24,33 @@ final class VideoReaderDataTests: XCTestCase {
         XCTAssertEqual(lastTime, Double(count - 1) / reader.fps, accuracy: 0.2)
         XCTAssertNil(try reader.next())
     }
+
+    /// The tool's reader gives OpenCV's frames, pixel for pixel, on both undamaged clips.
+    func testFramesEqualOpenCVs() throws {
+        guard let data = ProcessInfo.processInfo.environment["SMILE_DATA"], !data.isEmpty else {
+            throw XCTSkip("set SMILE_DATA to the data folder to run this test")
+        }
+        for clip in ["hamilton_clip.mp4", "facenet_group.mp4"] {
+            let ours = try VideoReader(path: data + "/video/" + clip)
+            let reference = try VideoReader(path: data + "/video/" + clip, backend: .openCVReference)
+            XCTAssertEqual(ours.fps, reference.fps, clip)
+            XCTAssertEqual(ours.frameCount, reference.frameCount, clip)
+            var count = 0
+            while let frame = try ours.next() {
+                let expected = try XCTUnwrap(try reference.next(), "\(clip): OpenCV ends before frame \(frame.index)")
+                XCTAssertEqual(frame.index, expected.index, clip)
+                XCTAssertEqual(frame.timeSeconds, expected.timeSeconds, accuracy: 0.002, "\(clip) frame \(frame.index)")
+                XCTAssertEqual(frame.lostBefore, 0)
+                XCTAssertFalse(frame.concealed)
+                if frame.image.pixels != expected.image.pixels {
+                    return XCTFail("\(clip): frame \(frame.index) differs from OpenCV's")
+                }
+                count += 1
+            }
+            XCTAssertNil(try reference.next(), "\(clip): OpenCV has frames after \(count)")
+            XCTAssertEqual(ours.lostAtEnd().count, 0)
+        }
+    }
 }
 
 /// VideoReader errors that need no data.

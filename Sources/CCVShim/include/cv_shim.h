@@ -1,8 +1,9 @@
 /*
  * cv_shim.h - a small plain-C API over OpenCV 4 (imgproc, objdetect; imgcodecs
- * and videoio loaded when first needed) and libjpeg / libpng. The only C++ in the
- * project lives in this shim (cv_shim.cpp; haar_* for our Haar scan; image_codecs
- * for JPEG and PNG; lazy_opencv for the late-loaded OpenCV modules).
+ * and videoio loaded when first needed), libjpeg / libpng and FFmpeg (loaded with
+ * the first video). The only C++ in the project lives in this shim (cv_shim.cpp;
+ * haar_* for our Haar scan; image_codecs for JPEG and PNG; lazy_opencv for the
+ * late-loaded OpenCV modules; video_decoder for video frames).
  *
  * Conventions
  * - Every function returning `int` returns CVS_OK (0) on success or one of the
@@ -309,16 +310,40 @@ int cvs_yunet_detect(cvs_yunet *detector, const uint8_t *pixels, int width, int 
 
 typedef struct cvs_video cvs_video;
 
-/** Opens a video file; reports frames per second and (approximate) frame count. */
-int cvs_video_open(const char *path, cvs_video **out, double *fps, int *frame_count);
+/** Which reader `cvs_video_open` uses. */
+enum {
+    /** FFmpeg's libraries driven by the shim: frames keep their numbers past damaged data. */
+    CVS_VIDEO_FFMPEG = 0,
+    /** OpenCV's VideoCapture, the reference the shim's reader is checked against. */
+    CVS_VIDEO_OPENCV_REFERENCE = 1,
+};
+
+/** Opens a video file; reports frames per second and the frame count the container lists (0 if unknown). */
+int cvs_video_open(const char *path, int reader, cvs_video **out, double *fps, int *frame_count);
+
+/** A frame's place in its video, and what was lost just before it. */
+typedef struct {
+    /** 0-based frame number; frames that could not be decoded keep their numbers. */
+    int index;
+    /** index / fps (the frame's timestamp when the rate is unknown). */
+    double seconds;
+    /** Frames that could not be decoded between the previous frame read and this one. */
+    int lost_before;
+    /** 1 when the decoder filled in damaged data in this frame (error concealment). */
+    int concealed;
+    /** The decoder's reason for the last lost frame ("" when none). */
+    char lost_reason[128];
+} cvs_video_frame;
 
 /**
- * Reads the next frame as BGR into `*frame` (pixels malloc'ed, cvs_free),
- * with its index and timestamp in seconds (CAP_PROP_POS_MSEC, or index / fps
- * when the container gives none). Returns CVS_OK and sets `*got` to 1 for a
- * frame, 0 at the end of the video.
+ * Reads the next frame as BGR into `*frame` (pixels malloc'ed, cvs_free) with its place in
+ * `*info`. Returns CVS_OK and sets `*got` to 1 for a frame, 0 at the end of the video;
+ * CVS_E_VIDEO when the file cannot be read any further.
  */
-int cvs_video_read(cvs_video *video, cvs_image *frame, int *index, double *seconds, int *got);
+int cvs_video_read(cvs_video *video, cvs_image *frame, cvs_video_frame *info, int *got);
+
+/** Frames that could not be decoded after the last frame read (once `*got` was 0), with the reason. */
+int cvs_video_lost_at_end(const cvs_video *video, int *count, char *reason, int reason_size);
 
 /** Closes a video (NULL is fine). */
 void cvs_video_close(cvs_video *video);

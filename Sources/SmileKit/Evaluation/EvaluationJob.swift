@@ -90,6 +90,7 @@ public struct EvaluationJob {
             try csv?.append(rows)
         }
         console.progress("evaluating", done: photos.count, total: photos.count)
+        try csv?.close()
         return tally.result(photos: processed, failures: failures, replicates: bootstrapReplicates,
                             secondsPerPhoto: processed > 0 ? detectionSeconds / Double(processed) : nil)
     }

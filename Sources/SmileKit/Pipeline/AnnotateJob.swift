@@ -126,6 +126,7 @@ public struct AnnotateJob {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try writeAtomically(try encoder.encode(records), to: jsonFile)
         }
+        try csv?.close()
         return summary
     }
 

@@ -45,13 +45,25 @@ final class FrameStages {
     private let detection: BackgroundStage<Frame>
 
     /// Stages over the image files of a frame directory, in order; time = index / fps when given.
+    /// A frame of another size than the first one decoded is not of the sequence: `.failed`.
     convenience init(directoryItems items: [ImageInputs.Item], framesPerSecond: Double?, skip: [Int: String],
                      detector: VideoFaceDetector) {
         self.init(total: items.count, detector: detector) { emit in
+            // The size of the sequence's frames: the first decoded one's.
+            var frameSize: (width: Int, height: Int)?
             for (index, item) in items.enumerated() {
                 var frame = Decoded(index: index, file: item.relativeName, timeSeconds: framesPerSecond.map { Double(index) / $0 })
                 if skip[index] == nil {
-                    do { frame.image = .success(try ImageCodec.decode(file: item.path)) } catch {
+                    do {
+                        let image = try ImageCodec.decode(file: item.path)
+                        let size = frameSize ?? (image.width, image.height)
+                        frameSize = size
+                        if (image.width, image.height) == size {
+                            frame.image = .success(image)
+                        } else {
+                            frame.image = .failure(InputFailure(path: item.path, reason: "is \(image.width)x\(image.height), the frames before it \(size.width)x\(size.height): not a frame of this sequence, skipped"))
+                        }
+                    } catch {
                         frame.image = .failure(InputFailure(path: item.path, error: error))
                     }
                 }
@@ -61,14 +73,34 @@ final class FrameStages {
     }
 
     /// Stages over the frames of an opened video; every frame carries the video's file name.
+    /// Frames that cannot be decoded become one `.failed` entry per run of them, named by frame
+    /// number and time; frames the decoder patched up (error concealment) are kept and named in one
+    /// `.failed` entry at the end.
     convenience init(video: VideoReader, name: String, skip: [Int: String], detector: VideoFaceDetector) {
         self.init(total: video.frameCount > 0 ? video.frameCount : nil, detector: detector) { emit in
+            let damage = VideoDamage(path: video.path, fps: video.fps)
             var next = 0
             do {
                 while let frame = try video.next() {
+                    if frame.lostBefore > 0 {
+                        let lost = damage.lost(frames: (frame.index - frame.lostBefore)..<frame.index, reason: frame.lostReason)
+                        guard emit(Decoded(index: frame.index - frame.lostBefore, file: name, image: .failure(lost))) else { return }
+                    }
+                    if frame.concealed { damage.concealed.append(frame.index) }
                     next = frame.index + 1
                     let image: Result<Image, InputFailure>? = skip[frame.index] == nil ? .success(frame.image) : nil
                     guard emit(Decoded(index: frame.index, file: name, timeSeconds: frame.timeSeconds, image: image)) else { return }
+                }
+                let end = video.lostAtEnd()
+                if end.count > 0 {
+                    guard emit(Decoded(index: next, file: name, image: .failure(damage.lost(frames: next..<(next + end.count), reason: end.reason)))) else { return }
+                    next += end.count
+                }
+                if let short = damage.endedEarly(after: next, listed: video.frameCount) {
+                    guard emit(Decoded(index: next, file: name, image: .failure(short))) else { return }
+                }
+                if let concealed = damage.concealedFailure() {
+                    _ = emit(Decoded(index: next, file: name, image: .failure(concealed)))
                 }
             } catch {
                 _ = emit(Decoded(index: next, file: name, streamFailure: describe(error)))

@@ -144,6 +144,7 @@ public struct FramesJob {
         }
         if summary.stoppedBy == nil { console.progress("frames", done: seen, total: seen) }
         try tracks.finish()
+        try csv.close()
         return summary
     }
 

@@ -224,6 +224,6 @@ struct BenchNNCommand: ParsableCommand {
             f[10] = String(format: "%.4f", r.timing.median / Double(r.batch)); f[11] = String(format: "%.4f", r.timing.min / Double(r.batch))
             text += f.map(quote).joined(separator: ",") + "\n"
         }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: path))
     }
 }
