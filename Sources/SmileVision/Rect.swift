@@ -1,5 +1,6 @@
-/// An axis-aligned rectangle in pixel coordinates (origin top-left).
-public struct Rect: Hashable, Sendable, Codable {
+/// An axis-aligned rectangle in pixel coordinates (origin top-left): a detector's box, a labelled
+/// face's box in an evaluation set, a crop.
+public struct Rect: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Left edge.
     public var x: Int
     /// Top edge.
@@ -19,6 +20,12 @@ public struct Rect: Hashable, Sendable, Codable {
 
     /// Width times height (0 for empty or negative sizes).
     public var area: Int { max(width, 0) * max(height, 0) }
+
+    /// The larger of width and height (face-size buckets).
+    public var largerSide: Int { max(width, height) }
+
+    /// `x,y widthxheight`, for messages.
+    public var description: String { "\(x),\(y) \(width)x\(height)" }
 
     /// The overlap with `other`, or nil when they do not overlap.
     public func intersection(_ other: Rect) -> Rect? {

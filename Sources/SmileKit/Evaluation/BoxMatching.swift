@@ -1,16 +1,4 @@
-/// Intersection over union of two boxes; 0 when they do not overlap or both are empty.
-public func intersectionOverUnion(_ a: BoxRect, _ b: BoxRect) -> Double {
-    let iw = max(0, min(a.x + a.width, b.x + b.width) - max(a.x, b.x))
-    let ih = max(0, min(a.y + a.height, b.y + b.height) - max(a.y, b.y))
-    let intersection = iw * ih
-    let union = a.area + b.area - intersection
-    return union <= 0 ? 0 : Double(intersection) / Double(union)
-}
-
-extension BoxRect {
-    /// Intersection over union with `other`.
-    public func iou(_ other: BoxRect) -> Double { intersectionOverUnion(self, other) }
-}
+import SmileVision
 
 /// A detection paired with the ground-truth box it found.
 public struct BoxMatch: Hashable, Sendable, Codable {
@@ -48,12 +36,12 @@ public enum BoxMatcher {
     ///
     /// Equal IoUs are taken in (detection index, truth index) order, so the
     /// result is deterministic.
-    public static func match(detections: [BoxRect], truths: [BoxRect],
+    public static func match(detections: [Rect], truths: [Rect],
                              minimumIoU: Double = defaultMinimumIoU) -> BoxMatchResult {
         var candidates: [BoxMatch] = []
         for (d, det) in detections.enumerated() {
             for (t, truth) in truths.enumerated() {
-                let v = intersectionOverUnion(det, truth)
+                let v = det.intersectionOverUnion(truth)
                 if v >= minimumIoU && v > 0 { candidates.append(BoxMatch(detection: d, truth: t, iou: v)) }
             }
         }
@@ -86,7 +74,7 @@ public enum FaceSizeBucket: Int, CaseIterable, Hashable, Sendable, Codable, Comp
     case atLeast128
 
     /// The bucket of `box`, by its larger side.
-    public init(box: BoxRect) {
+    public init(box: Rect) {
         switch box.largerSide {
         case ..<32: self = .under32
         case 32..<64: self = .from32To64
@@ -148,7 +136,7 @@ public struct DetectionStatistics: Hashable, Sendable, Codable {
 
     /// Matches one image's detections to its ground truth and adds the outcome.
     @discardableResult
-    public mutating func add(detections: [BoxRect], truths: [BoxRect],
+    public mutating func add(detections: [Rect], truths: [Rect],
                              minimumIoU: Double = BoxMatcher.defaultMinimumIoU) -> BoxMatchResult {
         let result = BoxMatcher.match(detections: detections, truths: truths, minimumIoU: minimumIoU)
         images += 1

@@ -62,7 +62,7 @@ public struct DetectionEvaluationJob {
                 let start = Date()
                 let boxes = try detector.detect(in: image)
                 seconds += Date().timeIntervalSince(start)
-                stats.add(detections: boxes.map(BoxRect.init), truths: photo.boxes, minimumIoU: minimumIoU)
+                stats.add(detections: boxes, truths: photo.boxes, minimumIoU: minimumIoU)
             } catch {
                 let failure = InputFailure(path: photo.file, error: error)
                 failures.append(failure)

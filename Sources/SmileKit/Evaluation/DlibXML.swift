@@ -1,4 +1,5 @@
 import Foundation
+import SmileVision
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -8,10 +9,10 @@ public struct DlibImageBoxes: Hashable, Sendable {
     /// Image path, resolved against the XML file's directory (absolute paths kept).
     public var file: String
     /// Boxes not marked `ignore='1'`, in file order.
-    public var boxes: [BoxRect]
+    public var boxes: [Rect]
 
     /// Creates an entry.
-    public init(file: String, boxes: [BoxRect]) {
+    public init(file: String, boxes: [Rect]) {
         self.file = file
         self.boxes = boxes
     }
@@ -117,7 +118,7 @@ public enum DlibXML {
                     values[key] = v
                 }
                 images[images.count - 1].boxes.append(
-                    BoxRect(x: values["left"]!, y: values["top"]!, width: values["width"]!, height: values["height"]!))
+                    Rect(x: values["left"]!, y: values["top"]!, width: values["width"]!, height: values["height"]!))
             default:
                 break
             }

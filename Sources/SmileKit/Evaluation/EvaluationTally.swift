@@ -43,7 +43,7 @@ extension EvaluationJob {
             let boxed = examples.indices.filter { examples[$0].box != nil }
             if !boxed.isEmpty {
                 var stats = detection ?? DetectionStatistics()
-                let result = stats.add(detections: faces.map { BoxRect($0.box) },
+                let result = stats.add(detections: faces.map { $0.box },
                                        truths: boxed.map { examples[$0].box! }, minimumIoU: minimumIoU)
                 detection = stats
                 for m in result.matches { assigned[boxed[m.truth]] = faces[m.detection] }
@@ -67,7 +67,7 @@ extension EvaluationJob {
                 } else {
                     notFound.append(example)
                     all.append(ScoredLabel(label: example.label, probability: example.label == 1 ? 0 : 1))
-                    keep(.unfound, image: image, rect: example.box.map(Rect.init), p: whole, example: example,
+                    keep(.unfound, image: image, rect: example.box, p: whole, example: example,
                          source: source, mode: example.box == nil ? "no face found (p: whole image)" : "face not detected (p: whole image)")
                 }
                 let b = example.box, d = face?.box

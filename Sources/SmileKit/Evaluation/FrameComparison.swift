@@ -26,13 +26,13 @@ public struct FrameComparison: Sendable, Equatable {
         let candidateFrames = Dictionary(uniqueKeysWithValues: try FramesTable.parseFrames(candidate, source: candidateName)
             .map { ($0.frame, $0.rows) })
         for (frame, rows) in try FramesTable.parseFrames(reference, source: referenceName) {
-            let truths = rows.faces.map { BoxRect($0.box) }
+            let truths = rows.faces.map { $0.box }
             guard let other = candidateFrames[frame] else {
                 framesMissing += 1
                 facesInMissingFrames += truths.count
                 continue
             }
-            statistics.add(detections: other.faces.map { BoxRect($0.box) }, truths: truths, minimumIoU: minimumIoU)
+            statistics.add(detections: other.faces.map { $0.box }, truths: truths, minimumIoU: minimumIoU)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SmileVision
 
 /// A labelled photo (or one face in a group photo) for evaluation.
 public struct LabelledImage: Hashable, Sendable, Codable {
@@ -7,10 +8,10 @@ public struct LabelledImage: Hashable, Sendable, Codable {
     /// 1 = smiling, 0 = not smiling.
     public var label: Int
     /// The face's box in the photo, for per-face CSVs; nil for whole-image labels.
-    public var box: BoxRect?
+    public var box: Rect?
 
     /// Creates a labelled image.
-    public init(path: String, label: Int, box: BoxRect? = nil) {
+    public init(path: String, label: Int, box: Rect? = nil) {
         self.path = path
         self.label = label
         self.box = box
@@ -154,7 +155,7 @@ public enum LabelledSet {
         guard labelText == "0" || labelText == "1" else {
             throw fail("label must be 0 or 1, found '\(labelText)'")
         }
-        var box: BoxRect?
+        var box: Rect?
         if columns == 6 {
             var v: [Int] = []
             for (i, name) in ["x", "y", "w", "h"].enumerated() {
@@ -163,7 +164,7 @@ public enum LabelledSet {
                 v.append(n)
             }
             guard v[2] > 0, v[3] > 0 else { throw fail("box width and height must be positive") }
-            box = BoxRect(x: v[0], y: v[1], width: v[2], height: v[3])
+            box = Rect(x: v[0], y: v[1], width: v[2], height: v[3])
         }
         let path = pathField.hasPrefix("/") ? pathField
             : base.appendingPathComponent(pathField).standardizedFileURL.path

@@ -145,7 +145,7 @@ public struct ZoomStudy {
                                 width: max(1, Int((Double(reference.width) * sx).rounded())),
                                 height: max(1, Int((Double(reference.height) * sy).rounded())))
             let faces = try pipeline.analyse(canvas)
-            let match = BoxMatcher.match(detections: faces.map { BoxRect($0.box) }, truths: [BoxRect(expected)])
+            let match = BoxMatcher.match(detections: faces.map { $0.box }, truths: [expected])
             let face = match.matches.first.map { faces[$0.detection] }
             let side = max(expected.width, expected.height)
             result.append(Step(

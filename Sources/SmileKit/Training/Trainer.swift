@@ -119,7 +119,10 @@ public final class Trainer {
             try writeAtomically(try JSONEncoder().encode(state), to: stateURL)
             try writeAtomically(Data((EpochRecord.csvHeader + state.history.map(\.csvRow).joined()).utf8),
                                 to: directory.appendingPathComponent("curves.csv"))
-            try? writeAtomically(Data(try CurvePlot.png(state.history)), to: directory.appendingPathComponent("curves.png"))
+            // The plot is a convenience (curves.csv has the figures): a failure is said, training goes on.
+            do { try writeAtomically(Data(try CurvePlot.png(state.history)), to: directory.appendingPathComponent("curves.png")) } catch {
+                log("warning: curves.png not written: \(error)")
+            }
             if settings.patience > 0, epoch - state.bestEpoch >= settings.patience {
                 log("stopping early: no better val_loss for \(settings.patience) epochs (best at epoch \(state.bestEpoch))")
                 break

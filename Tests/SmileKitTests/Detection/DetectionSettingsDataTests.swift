@@ -33,7 +33,7 @@ final class DetectionSettingsDataTests: XCTestCase {
             var stats = DetectionStatistics()
             let started = Date()
             for (image, truths) in images {
-                let found = try detector.detect(in: image).map { BoxRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+                let found = try detector.detect(in: image)
                 stats.add(detections: found, truths: truths)
             }
             let ms = Date().timeIntervalSince(started) * 1000 / Double(images.count)

@@ -1,4 +1,5 @@
 import Foundation
+import SmileVision
 import XCTest
 @testable import SmileKit
 
@@ -27,10 +28,10 @@ final class DlibXMLTests: XCTestCase {
         let images = try DlibXML.parse(data: Data(xml.utf8), baseDirectory: base)
         XCTAssertEqual(images, [
             DlibImageBoxes(file: "/data/set/a.jpg", boxes: [
-                BoxRect(x: 20, y: 10, width: 30, height: 40), BoxRect(x: 2, y: 1, width: 3, height: 4),
+                Rect(x: 20, y: 10, width: 30, height: 40), Rect(x: 2, y: 1, width: 3, height: 4),
             ]),
             DlibImageBoxes(file: "/data/set/sub/b.png", boxes: []),
-            DlibImageBoxes(file: "/abs/c.jpg", boxes: [BoxRect(x: 7, y: 8, width: 9, height: 10)]),
+            DlibImageBoxes(file: "/abs/c.jpg", boxes: [Rect(x: 7, y: 8, width: 9, height: 10)]),
         ])
     }
 

@@ -97,7 +97,7 @@ final class EvaluationJobTests: XCTestCase {
         XCTAssertEqual(stats.overall.falseDetections, 0)
         XCTAssertEqual(result.withDetectionFound.metrics.confusion.positives, 1)
         XCTAssertEqual(result.withDetectionFound.metrics.confusion.negatives, 0)
-        XCTAssertEqual(result.notFound.map(\.box), [BoxRect(x: 5, y: 400, width: 60, height: 60)])
+        XCTAssertEqual(result.notFound.map(\.box), [Rect(x: 5, y: 400, width: 60, height: 60)])
         XCTAssertEqual(result.withDetectionAll.metrics.confusion.falsePositives, 1, "the missed not-smiling face counts as wrong")
         let p = try XCTUnwrap(pipeline.analyse(ImageCodec.decode(file: Fixtures.astronaut)).first).smileProbability
         XCTAssertEqual(result.withDetectionFound.roc.points.isEmpty, true, "one class only: no ROC")
@@ -127,13 +127,5 @@ final class EvaluationJobTests: XCTestCase {
         XCTAssertTrue(text.contains("0.500 ["), text)
         XCTAssertTrue(text.contains("1 1 / 1 1"), "TP FN / FP TN: \(text)")
         XCTAssertEqual(lines.last, "a note")
-    }
-
-    func testBoxRectAndRectBridge() {
-        let r = Rect(x: 1, y: 2, width: 3, height: 4)
-        XCTAssertEqual(BoxRect(r), BoxRect(x: 1, y: 2, width: 3, height: 4))
-        XCTAssertEqual(Rect(BoxRect(r)), r)
-        let other = Rect(x: 2, y: 3, width: 3, height: 4)
-        XCTAssertEqual(BoxRect(r).iou(BoxRect(other)), r.intersectionOverUnion(other), accuracy: 1e-12)
     }
 }

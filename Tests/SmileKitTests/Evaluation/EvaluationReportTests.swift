@@ -1,4 +1,5 @@
 import Foundation
+import SmileVision
 import XCTest
 @testable import SmileKit
 
@@ -7,8 +8,8 @@ final class EvaluationReportTests: XCTestCase {
         let whole = [(1, 0.9), (1, 0.4), (0, 0.6), (0, 0.1)].map { ScoredLabel(label: $0.0, probability: $0.1) }
         let detected = [(1, 0.8), (1, 0.7), (0, 0.3)].map { ScoredLabel(label: $0.0, probability: $0.1) }
         var stats = DetectionStatistics()
-        stats.add(detections: [BoxRect(x: 0, y: 0, width: 40, height: 40)],
-                  truths: [BoxRect(x: 1, y: 1, width: 40, height: 40), BoxRect(x: 200, y: 0, width: 150, height: 150)])
+        stats.add(detections: [Rect(x: 0, y: 0, width: 40, height: 40)],
+                  truths: [Rect(x: 1, y: 1, width: 40, height: 40), Rect(x: 200, y: 0, width: 150, height: 150)])
         return EvaluationReport.Input(
             title: "Smile <eval>",
             run: .init(model: "vgg19 & co.safetensors", date: Date(timeIntervalSince1970: 0), command: "smile evaluate --data 'x'"),

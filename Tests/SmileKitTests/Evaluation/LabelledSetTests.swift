@@ -1,4 +1,5 @@
 import Foundation
+import SmileVision
 import XCTest
 @testable import SmileKit
 
@@ -67,8 +68,8 @@ final class LabelledSetTests: XCTestCase {
         let csv = try tmp.write("faces.csv", "path,x,y,w,h,label\ngroup.jpg,10,20,30,40,1\n\"group, 2.jpg\", 1 ,2,3,4,0\n")
         let set = try LabelledSet.load(from: csv.path)
         XCTAssertEqual(set, [
-            LabelledImage(path: tmp.path("group.jpg"), label: 1, box: BoxRect(x: 10, y: 20, width: 30, height: 40)),
-            LabelledImage(path: tmp.path("group, 2.jpg"), label: 0, box: BoxRect(x: 1, y: 2, width: 3, height: 4)),
+            LabelledImage(path: tmp.path("group.jpg"), label: 1, box: Rect(x: 10, y: 20, width: 30, height: 40)),
+            LabelledImage(path: tmp.path("group, 2.jpg"), label: 0, box: Rect(x: 1, y: 2, width: 3, height: 4)),
         ])
     }
 
