@@ -16,7 +16,7 @@ public enum CascadeLocator {
     ]
 
     /// Finds a cascade file: explicit path, then env var SMILE_CASCADE_DIR, then `cascades/` of the project
-    /// (relative to the current directory and to the executable's directory and its parents), then the
+    /// (relative to the current directory, then beside the executable: `InstallLayout`), then the
     /// system folders in `systemDirectories`; the error lists every place tried.
     ///
     /// An explicit path that does not exist is an error (no fallback), so a typo is not silently ignored.
@@ -46,14 +46,7 @@ public enum CascadeLocator {
         var dirs: [String] = []
         if let env = environment["SMILE_CASCADE_DIR"], !env.isEmpty { dirs.append(env) }
         dirs.append(FileManager.default.currentDirectoryPath + "/cascades")
-        var exeDir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-            .deletingLastPathComponent().standardizedFileURL
-        while true {
-            dirs.append(exeDir.appendingPathComponent("cascades").path)
-            let parent = exeDir.deletingLastPathComponent().standardizedFileURL
-            if parent.path == exeDir.path { break }
-            exeDir = parent
-        }
+        dirs += InstallLayout.roots().map { ($0 as NSString).appendingPathComponent("cascades") }
         dirs += systemDirectories
         var seen = Set<String>()
         return dirs.map { ($0 as NSString).appendingPathComponent(name) }.filter { seen.insert($0).inserted }

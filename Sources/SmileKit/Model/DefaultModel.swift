@@ -1,4 +1,5 @@
 import Foundation
+import SmileVision
 
 /// Finds the model file to use: an explicit path, `SMILE_MODEL`, then the shipped default.
 public enum DefaultModel {
@@ -13,8 +14,8 @@ public enum DefaultModel {
         }
     }
 
-    /// The places searched for the shipped model, in order: `models/` beside the current
-    /// directory, then beside the executable and each of its parent directories.
+    /// The places searched for the shipped model, in order: `$SMILE_MODEL`, then `smile-default.safetensors`
+    /// in each of `modelDirectories()`.
     public static func candidates(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         var places: [String] = []
         if let fromEnvironment = environment["SMILE_MODEL"], !fromEnvironment.isEmpty { places.append(fromEnvironment) }
@@ -22,14 +23,11 @@ public enum DefaultModel {
     }
 
     /// The `models/` folders searched for shipped files, in order: beside the current directory, then
-    /// beside the executable and each of its parent directories (and, in debug builds, the source tree's).
+    /// beside the executable, in its parents and their `share/smile/` (`InstallLayout`), and, in debug
+    /// builds, the source tree's.
     public static func modelDirectories() -> [String] {
         var places = [FileManager.default.currentDirectoryPath + "/models"]
-        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            places.append(directory.appendingPathComponent("models").path)
-            directory.deleteLastPathComponent()
-        }
+        places += InstallLayout.roots().map { ($0 as NSString).appendingPathComponent("models") }
         #if DEBUG
         places.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../models").standardized.path)
         #endif
