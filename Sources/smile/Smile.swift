@@ -17,7 +17,7 @@ struct Smile: ParsableCommand {
           smile eval labelled/ --report eval-report
           smile model info models/smile-default.safetensors
         """,
-        subcommands: [AnnotateCommand.self, FramesCommand.self, EvalCommand.self, EvalDetectionCommand.self, ZoomCommand.self,
+        subcommands: [AnnotateCommand.self, FramesCommand.self, EvalCommand.self, EvalDetectionCommand.self, MergeCommand.self, ZoomCommand.self,
                       CompareFramesCommand.self, DatasetCommand.self, TrainCommand.self, ModelCommand.self, ImportKerasCommand.self,
                       BenchCommand.self]
     )

@@ -19,12 +19,7 @@ public struct DataSplit: Sendable, Equatable, Codable {
 
     /// The side for `group`.
     public func side(of group: String) -> Side {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in group.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let position = Double(hash % 1_000_000) / 1_000_000
+        let position = Double(stableHash(group) % 1_000_000) / 1_000_000
         if position < test { return .test }
         if position < test + validation { return .validation }
         return .train

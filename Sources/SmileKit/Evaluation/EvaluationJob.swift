@@ -33,6 +33,9 @@ public struct EvaluationJob {
     public var photoSide: PhotoSplit?
 
     /// Creates a job.
+    /// This run's part of the photos when an evaluation is spread over several runs (`Shard`).
+    public var shard: Shard?
+
     public init(inputs: [String], csvFile: URL? = nil, galleryLimit: Int = 120,
                 minimumIoU: Double = BoxMatcher.defaultMinimumIoU, bootstrapReplicates: Int = Bootstrap.defaultReplicates) {
         self.inputs = inputs
@@ -53,13 +56,18 @@ public struct EvaluationJob {
         for input in inputs {
             do {
                 let loaded = try LabelledSet.load(from: input)
-                examples += photoSide.map { PhotoSplit.select(loaded, loadedFrom: input, side: $0) } ?? loaded
+                var chosen = photoSide.map { PhotoSplit.select(loaded, loadedFrom: input, side: $0) } ?? loaded
+                // Photos are dealt to shards by their path as the labels file writes it.
+                if let shard { chosen = chosen.filter { shard.contains(path: PhotoSplit.labelledPath(of: $0, loadedFrom: input)) } }
+                examples += chosen
             } catch {
                 let failure = InputFailure(loading: input, error: error)
                 failures.append(failure)
                 console.failed(failure)
             }
         }
+        let manifestTable = shard == nil ? nil : csvFile.flatMap { OutputSafety.isDevicePath($0) ? nil : $0 }
+        if let shard, let manifestTable { try ShardManifest(shard: shard, inputs: examples.count, complete: false).write(for: manifestTable) }
         let csv = try csvFile.map { try RowFile(url: $0, header: Self.csvHeader) }
         var tally = Tally(threshold: Double(pipeline.threshold), galleryLimit: galleryLimit)
         let photos = Self.groupedByPath(examples)
@@ -91,6 +99,7 @@ public struct EvaluationJob {
         }
         console.progress("evaluating", done: photos.count, total: photos.count)
         try csv?.close()
+        if let shard, let manifestTable { try ShardManifest(shard: shard, inputs: examples.count, complete: true).write(for: manifestTable) }
         return tally.result(photos: processed, failures: failures, replicates: bootstrapReplicates,
                             secondsPerPhoto: processed > 0 ? detectionSeconds / Double(processed) : nil)
     }

@@ -21,11 +21,14 @@ public enum PhotoSplit: String, CaseIterable, Sendable {
     /// The examples of `examples` (loaded from `input`, a labels CSV or a class-folder directory) on `side`.
     public static func select(_ examples: [LabelledImage], loadedFrom input: String, side: PhotoSplit) -> [LabelledImage] {
         // CSV rows are resolved to standardised paths, class-folder files under the folder as given.
+        examples.filter { self.side(ofPhoto: labelledPath(of: $0, loadedFrom: input)) == side }
+    }
+
+    /// The path of `example` as its labels file writes it (relative to the labels file's folder or
+    /// the class folder `input`): the same on every machine, whatever the data's mount point.
+    static func labelledPath(of example: LabelledImage, loadedFrom input: String) -> String {
         let bases = [LabelledSet.baseDirectory(of: input), URL(fileURLWithPath: input).path]
-        return examples.filter { example in
-            let relative = bases.lazy.map { relativePath(example.path, to: $0) }.first { $0 != example.path } ?? example.path
-            return self.side(ofPhoto: relative) == side
-        }
+        return bases.lazy.map { relativePath(example.path, to: $0) }.first { $0 != example.path } ?? example.path
     }
 
     /// `path` relative to the directory `base` (unchanged when it lies elsewhere).

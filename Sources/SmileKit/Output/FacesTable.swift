@@ -51,6 +51,13 @@ public enum FacesTable {
 
     /// One JSON object per image: `{"image": ..., "faces": [{"face", "x", "y", "w", "h", "p_smile", "smiling", "angle"}]}`,
     /// with YuNet also `"score"` and `"landmarks"` (five `[x, y]` pairs, in the order of `landmarkColumns`).
+    /// The encoder of the JSON table (`annotate --json`, `smile merge`): one layout everywhere.
+    public static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
     public struct ImageRecord: Codable, Equatable {
         public struct Face: Codable, Equatable {
             public var face: Int, x: Int, y: Int, w: Int, h: Int

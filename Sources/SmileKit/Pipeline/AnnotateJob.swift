@@ -17,6 +17,9 @@ public struct AnnotateJob {
     public var force = false
     /// Draw each face's landmarks (YuNet's five points) on the annotated copies.
     public var drawLandmarks = false
+    /// This run's part of the inputs when the work is spread over several runs (`Shard`); each table
+    /// written to a file gets its manifest (`ShardManifest`) for `smile merge`.
+    public var shard: Shard?
 
     public init(inputs: [String], outputDirectory: URL?, csvFile: URL? = nil, jsonFile: URL? = nil, resume: Bool = false, force: Bool = false) {
         self.inputs = inputs
@@ -50,8 +53,9 @@ public struct AnnotateJob {
             throw OutputError(path: "", reason: "no output: give an output directory, a CSV file or a JSON file")
         }
         if let outputDirectory { try OutputSafety.checkOutputDirectory(outputDirectory, inputs: inputs, option: "--out", force: force) }
-        let (items, missing) = ImageInputs.collect(inputs)
-        let inputPaths = Set(items.map { OutputSafety.resolvedPath($0.path) })
+        let (allItems, missing) = ImageInputs.collect(inputs)
+        let items = shard.map { shard in allItems.filter { shard.contains(path: $0.path) } } ?? allItems
+        let inputPaths = Set(allItems.map { OutputSafety.resolvedPath($0.path) })
         if let csvURL { try OutputSafety.checkOutputFile(csvURL, inputFiles: inputPaths, option: "the CSV file") }
         // One writer per output: a second run on the same table or folder stops here, having written nothing.
         let locks = try OutputLock.lockAll(files: [csvURL, jsonFile].compactMap { $0 }, folders: outputDirectory.map { [$0] } ?? [])
@@ -65,6 +69,10 @@ public struct AnnotateJob {
         // YuNet's tables carry its score and landmarks; a table of the other layout is refused on --resume.
         let landmarks = pipeline.detector.yunet != nil
         let header = FacesTable.header(landmarks: landmarks)
+        // Tables in files carry the shard's manifest, marked complete once every input was tried.
+        let manifestTables = shard == nil ? [] : [csvURL, jsonFile].compactMap { $0 }.filter { !OutputSafety.isDevicePath($0) }
+        if resume, let csvURL { try ShardManifest.checkResume(of: csvURL, as: shard) }
+        if let shard { for table in manifestTables { try ShardManifest(shard: shard, inputs: items.count, complete: false).write(for: table) } }
         var csv: RowFile?, previousRows: [[String]] = []
         if let csvURL {
             (csv, previousRows) = resume ? try RowFile.resuming(url: csvURL, header: header) : (try RowFile(url: csvURL, header: header), [])
@@ -122,11 +130,12 @@ public struct AnnotateJob {
         }
         if summary.stoppedBy == nil { console.progress("annotating", done: items.count, total: items.count) }
         if let jsonFile {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try writeAtomically(try encoder.encode(records), to: jsonFile)
+            try writeAtomically(try FacesTable.jsonEncoder().encode(records), to: jsonFile)
         }
         try csv?.close()
+        if let shard, summary.stoppedBy == nil {
+            for table in manifestTables { try ShardManifest(shard: shard, inputs: items.count, complete: true).write(for: table) }
+        }
         return summary
     }
 

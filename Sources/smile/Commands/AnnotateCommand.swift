@@ -22,6 +22,7 @@ struct AnnotateCommand: ParsableCommand {
           smile annotate samples --out out --csv out/faces.csv
           smile annotate archive/ --out annotated --resume
           smile annotate photos/ | awk -F, '$8 == 1' | wc -l      # smiling faces, as a filter
+          smile annotate /archive --out out/$K --shard $K/8        # one of 8 machines; then smile merge
         """
     )
 
@@ -41,6 +42,7 @@ struct AnnotateCommand: ParsableCommand {
     var landmarks = false
 
     @OptionGroup var runOptions: RunOptions
+    @OptionGroup var sharding: ShardOption
     @OptionGroup var model: ModelOptions
     @OptionGroup var detection: DetectionOptions
 
@@ -67,10 +69,14 @@ struct AnnotateCommand: ParsableCommand {
                               jsonFile: json.map { URL(fileURLWithPath: $0 == "-" ? Self.standardOutput : $0) },
                               resume: runOptions.resume, force: runOptions.force)
         job.drawLandmarks = landmarks
+        job.shard = try sharding.parsed()
         let pipeline = try makePipeline(detection, model)
         let started = DispatchTime.now()
         let summary: AnnotateJob.Summary
         do { summary = try job.run(pipeline: pipeline, console: console, stop: StopRequest.onInterruptSignals()) } catch let error as OutputError {
+            console.note("error: \(error)")
+            throw ExitCode(1)
+        } catch let error as ShardError {
             console.note("error: \(error)")
             throw ExitCode(1)
         }

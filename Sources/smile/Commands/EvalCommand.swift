@@ -54,6 +54,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only the photos on this side of the fixed split by photo (half each, by a hash of the photo's path as the labels file writes it): selection (choose models and thresholds on it) or test (report only).", valueName: "side"))
     var side: PhotoSplit?
 
+    @OptionGroup var sharding: ShardOption
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var detection: DetectionOptions
 
@@ -71,6 +73,7 @@ struct EvalCommand: ParsableCommand {
                                     galleryLimit: gallery)
             job.timesOnThreadCPU = model.threads == 1
             job.photoSide = side
+            job.shard = try sharding.parsed()
             results.append((kind, try job.run(pipeline: pipeline, console: console)))
         }
         // A table of zeros would only hide the errors above it: nothing was measured.

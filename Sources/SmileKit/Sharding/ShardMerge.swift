@@ -1,0 +1,110 @@
+import Foundation
+
+/// `smile merge`: the tables of all the shards of a run joined into the table one run would have
+/// written (rows in shard order rather than input order).
+///
+/// Every table must have its shard manifest; the shards must be all of 1...N exactly once, each
+/// complete, with one header, and no photo may appear in two of them.
+public enum ShardMerge {
+    /// What a merge joined.
+    public struct Summary: Equatable {
+        public var shards: Int
+        public var rows: Int
+    }
+
+    /// Merges `tables` (all CSV, or all `annotate` JSON) into `output`.
+    public static func merge(_ tables: [URL], into output: URL) throws -> Summary {
+        guard !tables.isEmpty else { throw ShardError("nothing to merge: name the shards' tables") }
+        let ordered = try checkedShards(tables)
+        if tables.allSatisfy({ $0.pathExtension.lowercased() == "json" }) {
+            return try mergeJSON(ordered, into: output)
+        }
+        guard !tables.contains(where: { $0.pathExtension.lowercased() == "json" }) else {
+            throw ShardError("cannot merge CSV and JSON tables together")
+        }
+        return try mergeCSV(ordered, into: output)
+    }
+
+    /// The tables in shard order, after checking their manifests.
+    static func checkedShards(_ tables: [URL]) throws -> [URL] {
+        var byIndex: [Int: URL] = [:]
+        var count: Int?
+        for table in tables {
+            guard FileManager.default.fileExists(atPath: table.path) else { throw ShardError("\(table.path): no such file") }
+            guard let manifest = try ShardManifest.read(for: table) else {
+                throw ShardError("\(table.path): no shard manifest beside it (\(ShardManifest.url(for: table).lastPathComponent)): not written by a --shard run")
+            }
+            let shard = try Shard.parse(manifest.shard, environment: [:])
+            if let count, count != shard.count {
+                throw ShardError("\(table.path) is shard \(shard) but other tables are shards of \(count)")
+            }
+            count = shard.count
+            if let other = byIndex[shard.index] {
+                throw ShardError("shard \(shard) given twice: \(other.path) and \(table.path)")
+            }
+            guard manifest.complete else {
+                throw ShardError("\(table.path): shard \(shard) did not finish; run it again with --resume, then merge")
+            }
+            byIndex[shard.index] = table
+        }
+        let total = count ?? 0
+        let missing = (1...total).filter { byIndex[$0] == nil }
+        guard missing.isEmpty else {
+            throw ShardError("shard\(missing.count > 1 ? "s" : "") \(missing.map { "\($0)/\(total)" }.joined(separator: ", ")) missing: merge needs all \(total)")
+        }
+        return (1...total).map { byIndex[$0]! }
+    }
+
+    static func mergeCSV(_ tables: [URL], into output: URL) throws -> Summary {
+        var header: String?
+        var body = ""
+        var owner: [String: URL] = [:]
+        var rows = 0
+        for table in tables {
+            let text: String
+            do { text = try String(contentsOf: table, encoding: .utf8) } catch {
+                throw ShardError("\(table.path): cannot read: \(systemReason(error))")
+            }
+            guard let newline = text.firstIndex(of: "\n") else { throw ShardError("\(table.path): no header line") }
+            let firstLine = String(text[...newline])
+            if let header, header != firstLine {
+                throw ShardError("\(table.path): its header differs from \(tables[0].path)'s: tables of different commands or detectors")
+            }
+            header = firstLine
+            let complete = RowFile.completeRowsLength(text)
+            guard complete == text.utf8.count else { throw ShardError("\(table.path): ends in an incomplete row") }
+            let records = try CSVTable.read(string: text, sourceName: table.path).dropFirst()
+            for record in records {
+                guard let key = record.fields.first else { continue }
+                if let other = owner[key], other != table {
+                    throw ShardError("\(key) is in two shards' tables (\(other.path) and \(table.path)): were they run with the same inputs?")
+                }
+                owner[key] = table
+            }
+            rows += records.count
+            body += text[text.index(after: newline)...]
+        }
+        try writeAtomically(Data(((header ?? "") + body).utf8), to: output)
+        return Summary(shards: tables.count, rows: rows)
+    }
+
+    static func mergeJSON(_ tables: [URL], into output: URL) throws -> Summary {
+        var records: [FacesTable.ImageRecord] = []
+        var owner: [String: URL] = [:]
+        for table in tables {
+            let part: [FacesTable.ImageRecord]
+            do { part = try JSONDecoder().decode([FacesTable.ImageRecord].self, from: Data(contentsOf: table)) } catch {
+                throw ShardError("\(table.path): not an annotate JSON table (\(error))")
+            }
+            for record in part {
+                if let other = owner[record.image] {
+                    throw ShardError("\(record.image) is in two shards' tables (\(other.path) and \(table.path)): were they run with the same inputs?")
+                }
+                owner[record.image] = table
+            }
+            records += part
+        }
+        try writeAtomically(try FacesTable.jsonEncoder().encode(records), to: output)
+        return Summary(shards: tables.count, rows: records.count)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+
+/// A run spread over three processes with --shard, joined by smile merge.
+final class ShardEndToEndTests: XCTestCase {
+    func testShardsMergeIntoTheRowsOfOneRun() throws {
+        let work = try EndToEnd.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let model = try EndToEnd.tinyModelFile(in: work)
+        let photos = work.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        for i in 0..<30 { try FileManager.default.copyItem(atPath: EndToEnd.astronaut, toPath: photos.appendingPathComponent("p\(i).jpg").path) }
+        let one = try EndToEnd.run(["annotate", photos.path, "--csv", work.path + "/one.csv", "--json", work.path + "/one.json", "--model", model.path])
+        XCTAssertEqual(one.status, 0, one.err)
+
+        // Three shards as three processes at once.
+        let processes = try (1...3).map { k -> Process in
+            let process = Process()
+            process.executableURL = EndToEnd.binary
+            process.arguments = ["annotate", photos.path, "--csv", work.path + "/s\(k).csv", "--json", work.path + "/s\(k).json",
+                                 "--model", model.path, "--shard", "\(k)/3"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        for process in processes { process.waitUntilExit(); XCTAssertEqual(process.terminationStatus, 0) }
+        let counts = try (1...3).map { EndToEnd.parseCSV(try String(contentsOfFile: work.path + "/s\($0).csv", encoding: .utf8)).count - 1 }
+        XCTAssertEqual(counts.reduce(0, +), 30, "every photo in exactly one shard: \(counts)")
+        XCTAssertTrue(counts.allSatisfy { $0 > 0 }, "\(counts)")
+
+        let merged = try EndToEnd.run(["merge"] + (1...3).map { work.path + "/s\($0).csv" } + ["--out", work.path + "/merged.csv"])
+        XCTAssertEqual(merged.status, 0, merged.err)
+        let oneRows = EndToEnd.parseCSV(try String(contentsOfFile: work.path + "/one.csv", encoding: .utf8))
+        let mergedRows = EndToEnd.parseCSV(try String(contentsOfFile: work.path + "/merged.csv", encoding: .utf8))
+        XCTAssertEqual(mergedRows.first, oneRows.first)
+        XCTAssertEqual(mergedRows.dropFirst().sorted { $0.joined(separator: ",") < $1.joined(separator: ",") },
+                       oneRows.dropFirst().sorted { $0.joined(separator: ",") < $1.joined(separator: ",") })
+        let json = try EndToEnd.run(["merge"] + [3, 1, 2].map { work.path + "/s\($0).json" } + ["--out", work.path + "/merged.json"])
+        XCTAssertEqual(json.status, 0, json.err)
+        func images(_ file: String) throws -> [String] {
+            let array = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work.path + "/" + file))) as? [[String: Any]]
+            return (array ?? []).compactMap { $0["image"] as? String }.sorted()
+        }
+        XCTAssertEqual(try images("merged.json"), try images("one.json"))
+
+        // Missing and doubled shards are refused, naming them; nothing is written.
+        let missing = try EndToEnd.run(["merge", work.path + "/s1.csv", work.path + "/s3.csv", "--out", work.path + "/x.csv"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.err.contains("shard 2/3 missing"), missing.err)
+        let doubled = try EndToEnd.run(["merge", work.path + "/s1.csv", work.path + "/s1.csv", work.path + "/s2.csv", "--out", work.path + "/x.csv"])
+        XCTAssertTrue(doubled.err.contains("shard 1/3 given twice"), doubled.err)
+        let unsharded = try EndToEnd.run(["merge", work.path + "/one.csv", "--out", work.path + "/x.csv"])
+        XCTAssertTrue(unsharded.err.contains("not written by a --shard run"), unsharded.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work.path + "/x.csv"))
+    }
+
+    /// A shard stopped part way cannot be merged until it is resumed; then the merge equals one run's rows.
+    func testAStoppedShardMergesAfterResume() throws {
+        let work = try EndToEnd.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let model = try EndToEnd.tinyModelFile(in: work)
+        let photos = work.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        for i in 0..<60 { try FileManager.default.copyItem(atPath: EndToEnd.astronaut, toPath: photos.appendingPathComponent("p\(i).jpg").path) }
+        let one = work.appendingPathComponent("one.csv")
+        XCTAssertEqual(try EndToEnd.run(["annotate", photos.path, "--csv", one.path, "--model", model.path]).status, 0)
+        let second = work.appendingPathComponent("s2.csv")
+        XCTAssertEqual(try EndToEnd.run(["annotate", photos.path, "--csv", second.path, "--model", model.path, "--shard", "2/2"]).status, 0)
+
+        let first = work.appendingPathComponent("s1.csv")
+        let stopped = try EndToEnd.runAndSignal(["annotate", photos.path, "--csv", first.path, "--model", model.path, "--shard", "1/2"],
+                                                signal: SIGTERM, whenRowsIn: first, reach: 3)
+        XCTAssertEqual(stopped.status, 143, stopped.err)
+        let early = try EndToEnd.run(["merge", first.path, second.path, "--out", work.path + "/merged.csv"])
+        XCTAssertEqual(early.status, 1)
+        XCTAssertTrue(early.err.contains("shard 1/2 did not finish"), early.err)
+        let wrongShard = try EndToEnd.run(["annotate", photos.path, "--csv", first.path, "--model", model.path, "--shard", "2/2", "--resume"])
+        XCTAssertEqual(wrongShard.status, 1)
+        XCTAssertTrue(wrongShard.err.contains("written by --shard 1/2"), wrongShard.err)
+
+        XCTAssertEqual(try EndToEnd.run(["annotate", photos.path, "--csv", first.path, "--model", model.path, "--shard", "1/2", "--resume"]).status, 0)
+        let merged = try EndToEnd.run(["merge", first.path, second.path, "--out", work.path + "/merged.csv"])
+        XCTAssertEqual(merged.status, 0, merged.err)
+        let rows = { (url: URL) in EndToEnd.parseCSV(try String(contentsOf: url, encoding: .utf8)).dropFirst().map { $0.joined(separator: ",") }.sorted() }
+        XCTAssertEqual(try rows(URL(fileURLWithPath: work.path + "/merged.csv")), try rows(one))
+    }
+}
