@@ -72,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "smile",
-            dependencies: ["SmileKit", "SmileNN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SmileKit", "SmileNN", "SmileVision", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "SmileKernels", "CHDF5", "CBFloat16Kernels"]),
         .testTarget(name: "SmileVisionTests", dependencies: ["SmileVision"]),

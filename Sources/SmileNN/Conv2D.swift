@@ -143,11 +143,6 @@ public final class Conv2D: Layer {
         }
     }
 
-    /// Whether an inference forward pass on `[batch, inputChannels, height, width]` runs Winograd.
-    public func usesWinograd(batch: Int, height: Int, width: Int) -> Bool {
-        winogradTile(batch: batch, height: height, width: width) != nil
-    }
-
     /// Whether an inference forward pass on `[batch, inputChannels, height, width]` that does not run Winograd
     /// multiplies with the packed-weight kernel instead of OpenBLAS.
     public func usesPackedGemm(batch: Int, height: Int, width: Int) -> Bool {

@@ -17,7 +17,14 @@ public enum ImageInputs {
     /// for image extensions in natural order (directory symlinks followed, loops reported once).
     /// Paths that do not exist, unlistable directories and symlink loops are returned as failures.
     public static func collect(_ paths: [String]) -> (items: [Item], failures: [InputFailure]) {
-        var items: [Item] = [], failures: [InputFailure] = []
+        let found = scan(paths)
+        return (found.items, found.failures)
+    }
+
+    /// `collect`, and the files inside the directories that were left out as not images (by
+    /// extension), so a run can say how many it skipped.
+    public static func scan(_ paths: [String]) -> (items: [Item], failures: [InputFailure], skipped: [String]) {
+        var items: [Item] = [], failures: [InputFailure] = [], skipped: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -30,12 +37,13 @@ public enum ImageInputs {
             }
             let (files, walkFailures) = DirectoryWalk.files(under: path)
             failures += walkFailures
-            let found = files.filter { imageExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.map {
-                Item(path: (path as NSString).appendingPathComponent($0), relativeName: $0)
-            }
+            let isImage = { (file: String) in imageExtensions.contains((file as NSString).pathExtension.lowercased()) }
+            let found = files.filter(isImage).map { Item(path: (path as NSString).appendingPathComponent($0), relativeName: $0) }
             items += found.sorted { NaturalSort.areInIncreasingOrder($0.relativeName, $1.relativeName) }
+            skipped += files.filter { !isImage($0) && !($0 as NSString).lastPathComponent.hasPrefix(".") }
+                .sorted { NaturalSort.areInIncreasingOrder($0, $1) }.map { (path as NSString).appendingPathComponent($0) }
         }
-        return (items, failures)
+        return (items, failures, skipped)
     }
 }
 

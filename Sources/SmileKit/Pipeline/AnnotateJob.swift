@@ -38,6 +38,8 @@ public struct AnnotateJob {
         public var failures: [InputFailure] = []
         /// Photos skipped because a resumed CSV already had them.
         public var alreadyDone = 0
+        /// Files in the input directories left out as not photos (by extension).
+        public var notPhotos: [String] = []
         /// The signal that stopped the run early, if one did.
         public var stoppedBy: Int32?
     }
@@ -53,7 +55,7 @@ public struct AnnotateJob {
             throw OutputError(path: "", reason: "no output: give an output directory, a CSV file or a JSON file")
         }
         if let outputDirectory { try OutputSafety.checkOutputDirectory(outputDirectory, inputs: inputs, option: "--out", force: force) }
-        let (allItems, missing) = ImageInputs.collect(inputs)
+        let (allItems, missing, skipped) = ImageInputs.scan(inputs)
         let items = shard.map { shard in allItems.filter { shard.contains(path: $0.path) } } ?? allItems
         let inputPaths = Set(allItems.map { OutputSafety.resolvedPath($0.path) })
         if let csvURL { try OutputSafety.checkOutputFile(csvURL, inputFiles: inputPaths, option: "the CSV file") }
@@ -65,6 +67,7 @@ public struct AnnotateJob {
         let flat = [csvURL, jsonFile].compactMap { $0 }.filter { !OutputSafety.isDevicePath($0) }.map { $0.deletingLastPathComponent() }
         StaleTemporaryFiles.clean(recursive: outputDirectory.map { [$0] } ?? [], flat: flat, console: console)
         var summary = Summary()
+        summary.notPhotos = skipped
         missing.forEach { summary.failures.append($0); console.failed($0) }
         // YuNet's tables carry its score and landmarks; a table of the other layout is refused on --resume.
         let landmarks = pipeline.detector.yunet != nil

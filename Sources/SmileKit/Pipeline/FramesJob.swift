@@ -42,6 +42,8 @@ public struct FramesJob {
         public var failures: [InputFailure] = []
         /// Frames skipped because a resumed CSV already had them.
         public var alreadyDone = 0
+        /// Files in the frame directory left out as not images (by extension).
+        public var notPhotos: [String] = []
         /// The signal that stopped the run early, if one did.
         public var stoppedBy: Int32?
     }
@@ -86,7 +88,8 @@ public struct FramesJob {
         var summary = Summary()
         let frames: FrameStages
         if isDirectory.boolValue {
-            let (items, failures) = ImageInputs.collect([source])
+            let (items, failures, skipped) = ImageInputs.scan([source])
+            summary.notPhotos = skipped
             failures.forEach { summary.failures.append($0); console.failed($0) }
             frames = FrameStages(directoryItems: items, framesPerSecond: framesPerSecond, skip: done,
                                  detector: finder)

@@ -81,6 +81,7 @@ struct AnnotateCommand: ParsableCommand {
             throw ExitCode(1)
         }
         try exitIfStopped(summary.stoppedBy, done: summary.alreadyDone + summary.processed, console: console)
+        runOptions.reportSkipped(summary.notPhotos, console: console)
         if summary.alreadyDone > 0 { console.note("\(summary.alreadyDone) photos were already done (--resume)") }
         console.note("\(summary.processed) photos, \(summary.faces) faces, \(summary.smiling) smiling; \(summary.failures.count) inputs failed")
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 / Double(max(1, summary.processed))

@@ -97,6 +97,7 @@ struct FramesCommand: ParsableCommand {
             throw ExitCode(1)
         }
         try exitIfStopped(summary.stoppedBy, done: summary.alreadyDone + summary.frames, console: console)
+        runOptions.reportSkipped(summary.notPhotos, console: console)
         if summary.alreadyDone > 0 { console.note("\(summary.alreadyDone) frames were already done (--resume)") }
         console.note("\(summary.frames) frames, \(summary.faces) faces; \(summary.failures.count) inputs failed")
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 / Double(max(1, summary.frames))

@@ -8,6 +8,18 @@ struct RunOptions: ParsableArguments {
 
     @Flag(help: "Allow the output directory to be an input directory or inside one.")
     var force = false
+
+    @Flag(help: "List the files of input directories that were skipped as not photos (by default only counted).")
+    var verbose = false
+
+    /// Says how many files were skipped as not photos, listing them with --verbose.
+    func reportSkipped(_ files: [String], console: RunConsole) {
+        guard !files.isEmpty else { return }
+        if verbose {
+            for file in files { console.note("skipped (not a photo by its extension): \(file)") }
+        }
+        console.note("\(files.count) file\(files.count == 1 ? "" : "s") skipped as not photos\(verbose ? "" : " (--verbose lists them)")")
+    }
 }
 
 /// Ends a run that a signal stopped: says what was kept, and exits 130 (SIGINT) or 143 (SIGTERM).
