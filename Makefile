@@ -1,9 +1,10 @@
 # smile: build, demo and tests. `make` installs missing Debian packages, builds,
 # and annotates the sample photos into out/; `make test` runs the test suite.
 
-# FFmpeg's headers: the shim reads videos through FFmpeg itself (Sources/CCVShim/video_decoder.hpp).
+# FFmpeg's and libheif's headers: the shim reads videos through FFmpeg and HEIC/AVIF photos through
+# libheif itself, both loaded when first needed (Sources/CCVShim/video_decoder.hpp, heif_codec.hpp).
 APT_PACKAGES := libopencv-dev opencv-data libopenblas-dev libhdf5-dev libjpeg-dev libpng-dev pkg-config \
-  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libheif-dev
 SWIFT_BUILD_FLAGS := -c release
 BIN := .build/release/smile
 PREFIX ?= /usr/local
@@ -61,13 +62,13 @@ test-data: deps
 	swift test --filter DataTests
 
 ## AddressSanitizer over the suites that parse untrusted bytes (model files, the face detector model, images and our JPEG
-## and PNG codecs, CSV resume and FER2013's labels, tables written to devices and full disks, damaged videos) and those of the SIMD kernels that load near buffer ends (Haar scan, level selection, grouping, resize,
+## and PNG codecs, CSV resume and FER2013's labels, tables written to devices and full disks, damaged videos, HEIC and AVIF) and those of the SIMD kernels that load near buffer ends (Haar scan, level selection, grouping, resize,
 ## integrals, packed GEMM, the bfloat16 convolutions' masked and unaligned loads).
 ## LeakSanitizer is off: the only leaks it reports are XCTest's own test-case objects at exit.
 ## The whole suite also passes under ASan: swift test --sanitize=address --scratch-path .build-asan
 test-asan: deps
 	ASAN_OPTIONS=detect_leaks=0 swift test --sanitize=address --scratch-path .build-asan \
-	  --filter 'SafeTensorsCorruptTests|ModelFileTests|DecodeErrorTests|ImageCodecParityTests|ResumableOutputTests|OutputTableTests|BadInputEndToEndTests|HaarScanEngineTests|PackedGemmTests|HaarPyramidResizeTests|HaarIntegralTests|HaarLevelSelectionTests|HaarGroupingTests|AreaResizeTests|RectGroupingTests|BFloat16ConvolutionTests|YuNetDetectionTests|FER2013Tests|PhotoDegradationTests|DeviceOutputEndToEndTests|DamagedVideoTests|DamagedStreamEndToEndTests|FullDiskEndToEndTests|VideoReaderTests'
+	  --filter 'SafeTensorsCorruptTests|ModelFileTests|DecodeErrorTests|ImageCodecParityTests|ResumableOutputTests|OutputTableTests|BadInputEndToEndTests|HaarScanEngineTests|PackedGemmTests|HaarPyramidResizeTests|HaarIntegralTests|HaarLevelSelectionTests|HaarGroupingTests|AreaResizeTests|RectGroupingTests|BFloat16ConvolutionTests|YuNetDetectionTests|FER2013Tests|PhotoDegradationTests|DeviceOutputEndToEndTests|DamagedVideoTests|DamagedStreamEndToEndTests|FullDiskEndToEndTests|VideoReaderTests|HEIFTests'
 
 ## ThreadSanitizer over the tests that run code on several threads: the crop bank's parallel
 ## decode and the batch prefetch (ThreadedLoadingTests), and the signal handling and stop request

@@ -6,6 +6,7 @@
 #include "area_resize.hpp"
 #include "exact_resize.hpp"
 #include "haar_integral.hpp"
+#include "heif_codec.hpp"
 #include "haar_scan.hpp"
 #include "image_codecs.hpp"
 #include "lazy_opencv.hpp"
@@ -101,7 +102,7 @@ uint32_t le16(const uint8_t *p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8);
 uint32_t le24(const uint8_t *p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16); }
 int32_t le32s(const uint8_t *p) { return int32_t(uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24)); }
 
-enum class Format { unknown, png, jpeg, bmp, webp, other };
+enum class Format { unknown, png, jpeg, bmp, webp, heif, other };
 
 /// Recognises an encoded image by its first bytes.
 Format sniff(const uint8_t *d, size_t n) {
@@ -110,6 +111,7 @@ Format sniff(const uint8_t *d, size_t n) {
     if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return Format::jpeg;
     if (n >= 2 && d[0] == 'B' && d[1] == 'M') return Format::bmp;
     if (n >= 12 && std::memcmp(d, "RIFF", 4) == 0 && std::memcmp(d + 8, "WEBP", 4) == 0) return Format::webp;
+    if (smile::looksLikeHEIF(d, n)) return Format::heif;
     if (n >= 4 && ((std::memcmp(d, "II*\0", 4) == 0) || std::memcmp(d, "MM\0*", 4) == 0)) return Format::other;  // TIFF
     if (n >= 2 && d[0] == 'P' && d[1] >= '1' && d[1] <= '7') return Format::other;                                 // PNM/PAM
     if (n >= 10 && std::memcmp(d, "#?RADIANCE", 10) == 0) return Format::other;
@@ -229,11 +231,30 @@ cv::Mat decodeWithOpenCV(const uint8_t *d, size_t n, int gray) {
 }
 
 /// Shared decode path for files and buffers; `name` prefixes every message.
+/// A HEIC or AVIF photo through libheif (heif_codec.hpp), its declared size checked first.
+int decodeHEIF(const uint8_t *d, size_t n, int gray, int64_t maxPixels, cvs_image *out, const std::string &name) {
+    std::string error;
+    int w = 0, h = 0;
+    cv::Mat img;
+    try {
+        if (!smile::peekHEIF(d, n, w, h, error)) return fail(CVS_E_CORRUPT, name + ": corrupt or truncated HEIF image (" + error + ")");
+        if (w <= 0 || h <= 0) return fail(CVS_E_CORRUPT, name + ": HEIF image declares an empty image");
+        if (maxPixels > 0 && int64_t(w) * int64_t(h) > maxPixels)
+            return fail(CVS_E_TOO_LARGE, name + ": image declares " + std::to_string(w) + "x" + std::to_string(h) +
+                                             " pixels, more than the limit of " + std::to_string(maxPixels));
+        if (!smile::decodeHEIF(d, n, gray != 0, img, error)) return fail(CVS_E_CORRUPT, name + ": cannot decode the HEIF image (" + error + ")");
+    } catch (const std::runtime_error &e) {
+        return fail(CVS_E_UNSUPPORTED, name + ": " + e.what());
+    }
+    return exportImage(img, out, name);
+}
+
 int decode(const uint8_t *d, size_t n, int gray, int64_t maxPixels, cvs_image *out, const std::string &name) {
     if (!out) return fail(CVS_E_INVALID, name + ": no output given");
     *out = cvs_image{0, 0, 0, nullptr};
     if (n == 0) return fail(CVS_E_EMPTY, name + ": empty file (0 bytes)");
     Format format = sniff(d, n);
+    if (format == Format::heif) return decodeHEIF(d, n, gray, maxPixels, out, name);
     int w = 0, h = 0;
     int rc = peek(d, n, &w, &h);
     if (rc == CVS_E_CORRUPT)
@@ -495,6 +516,26 @@ int cvs_encode(const uint8_t *pixels, int width, int height, int channels,
         bool ok = format == CVS_FORMAT_JPEG ? smile::encodeJPEG(image, quality, buf) : smile::encodePNG(image, buf);
         if (!ok) return fail(CVS_E_INTERNAL, std::string("encode: ") + (format == CVS_FORMAT_JPEG ? "libjpeg" : "libpng") +
                                                  " could not encode the image");
+        return handOutBytes(buf, out, out_size);
+    });
+}
+
+int cvs_encode_heif(const uint8_t *pixels, int width, int height, int channels, int avif, int quality, int orientation,
+                    uint8_t **out, size_t *out_size) {
+    if (!validImage(pixels, width, height, channels) || !out || !out_size)
+        return fail(CVS_E_INVALID, "encode: invalid image or output");
+    return guarded("encode", [&]() -> int {
+        cv::Mat bgr = wrap(pixels, width, height, channels);
+        if (channels == 1) cv::cvtColor(bgr, bgr, cv::COLOR_GRAY2BGR);
+        std::vector<uint8_t> buf;
+        std::string error;
+        bool ok = false;
+        try {
+            ok = smile::encodeHEIF(bgr, avif != 0, quality, orientation, buf, error);
+        } catch (const std::runtime_error &e) {
+            return fail(CVS_E_UNSUPPORTED, std::string("encode: ") + e.what());
+        }
+        if (!ok) return fail(CVS_E_UNSUPPORTED, "encode: " + error);
         return handOutBytes(buf, out, out_size);
     });
 }

@@ -47,6 +47,20 @@ public enum ImageCodec {
         try encode(image, as: format, with: cvs_encode)
     }
 
+    /// HEIC (or AVIF) bytes of `image`, with `orientation` (EXIF's 1-8) stored as the file's own
+    /// rotation boxes; throws `.unsupported` where libheif has no encoder for the format.
+    public static func encodeHEIF(_ image: Image, avif: Bool = false, quality: Int = 80, orientation: Int = 1) throws -> [UInt8] {
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        try image.pixels.withUnsafeBufferPointer { px in
+            try check(cvs_encode_heif(px.baseAddress, Int32(image.width), Int32(image.height), Int32(image.channels),
+                                      avif ? 1 : 0, Int32(clamping: quality), Int32(clamping: orientation), &out, &size))
+        }
+        defer { cvs_free(out) }
+        guard let out else { return [] }
+        return [UInt8](UnsafeBufferPointer(start: out, count: size))
+    }
+
     /// A shim encoder: cvs_encode, or cvs_encode_opencv (the tests' reference).
     typealias Encoder = (UnsafePointer<UInt8>?, Int32, Int32, Int32, Int32, Int32,
                          UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<Int>?) -> Int32

@@ -92,6 +92,14 @@ int cvs_encode(const uint8_t *pixels, int width, int height, int channels,
                int format, int quality, uint8_t **out, size_t *out_size);
 
 /**
+ * Encodes an image as HEIC (`avif` 0) or AVIF (`avif` 1) through libheif, with the EXIF-style
+ * `orientation` (1-8) written as the file's irot/imir boxes; CVS_E_UNSUPPORTED when libheif or its
+ * encoder for the format is missing. Used by the tests to make phone-style photos.
+ */
+int cvs_encode_heif(const uint8_t *pixels, int width, int height, int channels, int avif, int quality, int orientation,
+                    uint8_t **out, size_t *out_size);
+
+/**
  * The references the codec tests compare with: OpenCV's own cv::imdecode (whatever the format)
  * and cv::imencode, from libopencv_imgcodecs loaded on first use. cvs_decode_buffer and
  * cvs_encode read and write JPEG and PNG through libjpeg and libpng themselves (loading

@@ -3,7 +3,7 @@ import Foundation
 /// Expands the paths a user gave into the image files to process.
 public enum ImageInputs {
     /// File extensions treated as images (lower case).
-    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "pgm", "ppm"]
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "pgm", "ppm", "heic", "heif", "avif"]
 
     /// One image to process: its path and the name it goes by in outputs.
     public struct Item: Equatable, Sendable {
