@@ -30,7 +30,7 @@ final class TrainingDataTests: XCTestCase {
         XCTAssertGreaterThan(auc, 0.75, "AUC on held-out SMILEsmileD crops\n" + lines.joined(separator: "\n"))
         XCTAssertEqual(outcome.state.history.count, 12)
         XCTAssertEqual(lines.filter { $0.hasPrefix("epoch") }.count, 12, "one progress line per epoch")
-        for file in ["best.safetensors", "last.safetensors", "state.json", "curves.csv", "curves.png", "model.safetensors"] {
+        for file in ["best.safetensors", "last.safetensors", "state.json", "curves.csv", "curves.svg", "summary.html", "model.safetensors"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), file)
         }
         let model = try SmileModel.load(contentsOf: outcome.modelFile)

@@ -13,7 +13,8 @@ enum SVGCharts {
 
     /// A line chart with axes, ticks, labels and a legend.
     static func lineChart(series: [Series], xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
-                          xLabel: String, yLabel: String, title: String, diagonal: Bool = false) -> String {
+                          xLabel: String, yLabel: String, title: String, diagonal: Bool = false,
+                          xTicks: [Double]? = nil) -> String {
         let width = 360.0, height = 320.0
         let left = 50.0, right = 15.0, top = 25.0, bottom = 45.0
         let plotW = width - left - right, plotH = height - top - bottom
@@ -26,12 +27,13 @@ enum SVGCharts {
         var s = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(e(title))\">\n"
         s += "<title>\(e(title))</title>\n"
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"#fff\" stroke=\"#999\"/>\n"
-        for i in 0...4 {
-            let fx = xRange.lowerBound + Double(i) / 4 * xSpan
-            let fy = yRange.lowerBound + Double(i) / 4 * ySpan
+        for fx in xTicks ?? (0...4).map({ xRange.lowerBound + Double($0) / 4 * xSpan }) {
             s += "<line x1=\"\(f(px(fx)))\" y1=\"\(f(top))\" x2=\"\(f(px(fx)))\" y2=\"\(f(top + plotH))\" stroke=\"#eee\"/>"
-            s += "<line x1=\"\(f(left))\" y1=\"\(f(py(fy)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py(fy)))\" stroke=\"#eee\"/>\n"
-            s += "<text x=\"\(f(px(fx)))\" y=\"\(f(top + plotH + 15))\" text-anchor=\"middle\" font-size=\"10\">\(tick(fx))</text>"
+            s += "<text x=\"\(f(px(fx)))\" y=\"\(f(top + plotH + 15))\" text-anchor=\"middle\" font-size=\"10\">\(tick(fx))</text>\n"
+        }
+        for i in 0...4 {
+            let fy = yRange.lowerBound + Double(i) / 4 * ySpan
+            s += "<line x1=\"\(f(left))\" y1=\"\(f(py(fy)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py(fy)))\" stroke=\"#eee\"/>"
             s += "<text x=\"\(f(left - 5))\" y=\"\(f(py(fy) + 3))\" text-anchor=\"end\" font-size=\"10\">\(tick(fy))</text>\n"
         }
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\" font-size=\"12\">\(e(xLabel))</text>\n"

@@ -1,67 +1,64 @@
 import Foundation
-import SmileVision
 
-/// Draws training curves (loss and accuracy per epoch, training and validation) as a PNG.
-///
-/// Drawn by hand on an `Image` because no plotting library is available to the project.
+/// The training curves of a run: loss and accuracy per epoch, training and validation, as SVG
+/// charts with axes, ticks and legends (drawn like the evaluation report's), and an HTML summary
+/// of the run that shows them beside the table of epochs.
 public enum CurvePlot {
-    private typealias Colour = (b: UInt8, g: UInt8, r: UInt8)
-    private static let trainColour: Colour = (200, 90, 30), validationColour: Colour = (30, 120, 230)
+    /// `curves.svg`: the loss and accuracy charts side by side.
+    public static func svg(_ history: [EpochRecord]) -> String {
+        let (loss, accuracy) = charts(history)
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 740 320\" width=\"740\" height=\"320\">\n"
+            + "<g>\(standalone(loss))</g>\n<g transform=\"translate(380 0)\">\(standalone(accuracy))</g>\n</svg>\n"
+    }
 
-    /// PNG bytes of a two-panel plot: loss (left) and accuracy (right) against epoch.
-    public static func png(_ history: [EpochRecord]) throws -> [UInt8] {
-        var canvas = Image(width: 960, height: 400, channels: 3, filledWith: 255)
+    /// `summary.html`: what was trained (`title`, `details`), the charts, and every epoch's figures.
+    public static func html(_ history: [EpochRecord], title: String, details: [(String, String)]) -> String {
+        let e = HTMLEscaping.escape
+        let (loss, accuracy) = charts(history)
+        var page = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>\(e(title))</title>\n"
+        page += "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:2px 8px;text-align:right}"
+        page += "th{border-bottom:1px solid #999}td.k{text-align:left;color:#555}</style></head><body>\n"
+        page += "<h1>\(e(title))</h1>\n<table>\n"
+        for (key, value) in details { page += "<tr><td class=\"k\">\(e(key))</td><td style=\"text-align:left\">\(e(value))</td></tr>\n" }
+        page += "</table>\n<p>\(loss)\n\(accuracy)</p>\n<table>\n<tr><th>epoch</th><th>learning rate</th><th>loss</th><th>accuracy</th>"
+        page += "<th>validation loss</th><th>validation accuracy</th><th>images/s</th><th>seconds</th></tr>\n"
+        for r in history {
+            page += String(format: "<tr><td>%d</td><td>%.2e</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.0f</td><td>%.0f</td></tr>\n",
+                           r.epoch, r.learningRate, r.loss, r.accuracy, r.validationLoss, r.validationAccuracy, r.imagesPerSecond, r.seconds)
+        }
+        return page + "</table>\n</body></html>\n"
+    }
+
+    /// The two charts as inline SVG elements.
+    static func charts(_ history: [EpochRecord]) -> (loss: String, accuracy: String) {
         let epochs = history.map { Double($0.epoch) }
+        let last = max(2, epochs.last ?? 2)
+        let xTicks = epochTicks(upTo: Int(last))
+        func series(_ name: String, _ value: (EpochRecord) -> Float) -> SVGCharts.Series {
+            SVGCharts.Series(name: name, points: history.map { (Double($0.epoch), Double(value($0))) }.filter { $0.1.isFinite })
+        }
         let losses = history.flatMap { [Double($0.loss), Double($0.validationLoss)] }.filter(\.isFinite)
-        panel(&canvas, x: 60, title: "loss", epochs: epochs, series: [history.map { Double($0.loss) }, history.map { Double($0.validationLoss) }],
-              range: (0, max(0.1, losses.max() ?? 1) * 1.05))
-        panel(&canvas, x: 540, title: "accuracy", epochs: epochs,
-              series: [history.map { Double($0.accuracy) }, history.map { Double($0.validationAccuracy) }], range: (0.5, 1))
-        canvas.drawLabel("train", at: (x: 380, y: 390), color: trainColour, scale: 0.5)
-        canvas.drawLabel("validation", at: (x: 460, y: 390), color: validationColour, scale: 0.5)
-        return try ImageCodec.encode(canvas, as: .png)
+        let loss = SVGCharts.lineChart(series: [series("train", \.loss), series("validation", \.validationLoss)],
+                                       xRange: 1...last, yRange: 0...max(0.1, (losses.max() ?? 1) * 1.05),
+                                       xLabel: "epoch", yLabel: "loss (cross-entropy)", title: "Loss", xTicks: xTicks)
+        let accuracies = history.flatMap { [Double($0.accuracy), Double($0.validationAccuracy)] }.filter(\.isFinite)
+        let floor = min(0.5, ((accuracies.min() ?? 0.5) * 10).rounded(.down) / 10)
+        let accuracy = SVGCharts.lineChart(series: [series("train", \.accuracy), series("validation", \.validationAccuracy)],
+                                           xRange: 1...last, yRange: floor...1, xLabel: "epoch", yLabel: "accuracy",
+                                           title: "Accuracy", xTicks: xTicks)
+        return (loss, accuracy)
     }
 
-    private static func panel(_ canvas: inout Image, x left: Int, title: String, epochs: [Double], series: [[Double]], range: (Double, Double)) {
-        let top = 30, width = 380, height = 320
-        canvas.drawRectangle(Rect(x: left, y: top, width: width, height: height), color: (0, 0, 0), thickness: 1)
-        canvas.drawLabel("\(title) (\(format(range.0))-\(format(range.1)))", at: (x: left, y: top - 6), color: (0, 0, 0), scale: 0.5)
-        canvas.drawLabel("epoch 1-\(Int(epochs.last ?? 1))", at: (x: left + width - 110, y: top + height + 20), color: (0, 0, 0), scale: 0.45)
-        let maxEpoch = max(2, epochs.last ?? 2)
-        func point(_ epoch: Double, _ value: Double) -> (Int, Int) {
-            let clamped = min(max(value, range.0), range.1)
-            return (left + Int((epoch - 1) / (maxEpoch - 1) * Double(width - 1)),
-                    top + height - 1 - Int((clamped - range.0) / (range.1 - range.0) * Double(height - 1)))
-        }
-        for (values, colour) in zip(series, [trainColour, validationColour]) {
-            for i in values.indices where values[i].isFinite {
-                let p = point(epochs[i], values[i])
-                canvas.drawRectangle(Rect(x: p.0 - 2, y: p.1 - 2, width: 5, height: 5), color: colour, thickness: -1)
-                if i > 0, values[i - 1].isFinite { line(&canvas, from: point(epochs[i - 1], values[i - 1]), to: p, colour: colour) }
-            }
-        }
+    /// Whole epochs to label: every one up to 10, then about 6 evenly spaced.
+    static func epochTicks(upTo last: Int) -> [Double] {
+        let step = last <= 10 ? 1 : Int((Double(last) / 6).rounded(.up))
+        var ticks = Array(stride(from: 1, through: last, by: step))
+        if ticks.last != last { ticks.append(last) }
+        return ticks.map(Double.init)
     }
 
-    /// A two-pixel-thick straight line (Bresenham).
-    private static func line(_ canvas: inout Image, from a: (Int, Int), to b: (Int, Int), colour: Colour) {
-        var (x, y) = a
-        let dx = abs(b.0 - x), dy = -abs(b.1 - y), sx = x < b.0 ? 1 : -1, sy = y < b.1 ? 1 : -1
-        var error = dx + dy
-        while true {
-            for (ox, oy) in [(0, 0), (1, 0), (0, 1)] {
-                let px = x + ox, py = y + oy
-                guard px >= 0, py >= 0, px < canvas.width, py < canvas.height else { continue }
-                let i = (py * canvas.width + px) * 3
-                canvas.pixels[i] = colour.b
-                canvas.pixels[i + 1] = colour.g
-                canvas.pixels[i + 2] = colour.r
-            }
-            if x == b.0 && y == b.1 { break }
-            let e2 = 2 * error
-            if e2 >= dy { error += dy; x += sx }
-            if e2 <= dx { error += dx; y += sy }
-        }
+    /// An inline chart made a standalone SVG fragment (the namespace a file needs).
+    private static func standalone(_ chart: String) -> String {
+        chart.replacingOccurrences(of: "<svg class=\"chart\"", with: "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\"")
     }
-
-    private static func format(_ v: Double) -> String { String(format: "%.2f", v) }
 }

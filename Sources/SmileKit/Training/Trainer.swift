@@ -44,7 +44,7 @@ public final class Trainer {
     public let model: SmileModel
     public let optimizer: Optimizer
     public let settings: Settings
-    /// Directory for `best.safetensors`, `last.safetensors`, `state.json`, `curves.csv`, `curves.png`.
+    /// Directory for `best.safetensors`, `last.safetensors`, `state.json`, `curves.csv`, `curves.svg`, `summary.html`.
     public let directory: URL
 
     public init(model: SmileModel, optimizer: Optimizer, settings: Settings, directory: URL) {
@@ -119,10 +119,12 @@ public final class Trainer {
             try writeAtomically(try JSONEncoder().encode(state), to: stateURL)
             try writeAtomically(Data((EpochRecord.csvHeader + state.history.map(\.csvRow).joined()).utf8),
                                 to: directory.appendingPathComponent("curves.csv"))
-            // The plot is a convenience (curves.csv has the figures): a failure is said, training goes on.
-            do { try writeAtomically(Data(try CurvePlot.png(state.history)), to: directory.appendingPathComponent("curves.png")) } catch {
-                log("warning: curves.png not written: \(error)")
-            }
+            try writeAtomically(Data(CurvePlot.svg(state.history).utf8), to: directory.appendingPathComponent("curves.svg"))
+            let details = [("network", "\(model.metadata.architecture), width \(model.metadata.network.widthMultiplier), input \(model.metadata.network.inputWidth)x\(model.metadata.network.inputHeight)x\(model.metadata.network.inputChannels)"),
+                           ("epochs", "\(state.completedEpochs) of \(settings.epochs), batch \(settings.batchSize), learning rate \(settings.learningRate)"),
+                           ("best", "epoch \(state.bestEpoch), validation loss \(String(format: "%.4f", state.bestValidationLoss))")]
+            try writeAtomically(Data(CurvePlot.html(state.history, title: "Training run \(directory.lastPathComponent)", details: details).utf8),
+                                to: directory.appendingPathComponent("summary.html"))
             if settings.patience > 0, epoch - state.bestEpoch >= settings.patience {
                 log("stopping early: no better val_loss for \(settings.patience) epochs (best at epoch \(state.bestEpoch))")
                 break

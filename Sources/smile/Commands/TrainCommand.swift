@@ -14,7 +14,8 @@ struct TrainCommand: ParsableCommand {
         fine-tuned with SGD). Each data set is split by a hash of its file, person or subject \
         into 70% train, 10% validation and 20% test; CK+ is only ever tested on. The output \
         directory gets best.safetensors (best validation loss), last.safetensors, state.json \
-        (for --resume), curves.csv, curves.png and the final model.safetensors with its provenance.
+        (for --resume), curves.csv, curves.svg and summary.html (loss and accuracy by \
+        epoch, with axes) and the final model.safetensors with its provenance.
 
         Examples:
           smile train --recipe benchmark --data ../shared/data --out runs/benchmark
