@@ -37,28 +37,26 @@ public enum InferenceTiming {
         /// CPU time of the whole process (all threads): on a busy machine it leaves out time spent waiting
         /// for a core, though not the slowdown from shared caches and memory bandwidth.
         case cpu
+
+        /// The current reading in milliseconds.
+        @inline(__always)
+        public func nowMilliseconds() -> Double {
+            var t = timespec()
+            clock_gettime(self == .wall ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID, &t)
+            return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) * 1e-6
+        }
     }
 
-    /// The clock `time` and `timeLayers` use.
-    nonisolated(unsafe) public static var clock = Clock.wall
-
-    /// The current reading of `clock` in milliseconds.
-    @inline(__always)
-    public static func nowMilliseconds() -> Double {
-        var t = timespec()
-        clock_gettime(clock == .wall ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID, &t)
-        return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) * 1e-6
-    }
 
     /// Times `repeats` forward passes of `input` after `warmup` untimed ones.
-    public static func time(_ net: Sequential, input: Tensor, warmup: Int, repeats: Int) -> TimingSummary {
+    public static func time(_ net: Sequential, input: Tensor, warmup: Int, repeats: Int, clock: Clock = .wall) -> TimingSummary {
         for _ in 0..<warmup { _ = net.predictLogits(input) }
         var samples: [Double] = []
         samples.reserveCapacity(repeats)
         for _ in 0..<repeats {
-            let start = nowMilliseconds()
+            let start = clock.nowMilliseconds()
             _ = net.predictLogits(input)
-            samples.append(nowMilliseconds() - start)
+            samples.append(clock.nowMilliseconds() - start)
         }
         return TimingSummary(samples: samples)
     }
@@ -66,8 +64,9 @@ public enum InferenceTiming {
     /// Times `repeats` passes of `input` split by batch into `parts` after `warmup` untimed ones, each
     /// part through its own network of `nets` (copies with the same weights) on a thread of its own,
     /// as the tool splits a photo's faces over `--threads`. With one part, `time(_:input:warmup:repeats:)`.
-    public static func time(_ nets: [Sequential], input: Tensor, parts: [Range<Int>], warmup: Int, repeats: Int) -> TimingSummary {
-        guard parts.count > 1 else { return time(nets[0], input: input, warmup: warmup, repeats: repeats) }
+    public static func time(_ nets: [Sequential], input: Tensor, parts: [Range<Int>], warmup: Int, repeats: Int,
+                            clock: Clock = .wall) -> TimingSummary {
+        guard parts.count > 1 else { return time(nets[0], input: input, warmup: warmup, repeats: repeats, clock: clock) }
         precondition(nets.count >= parts.count, "a network for each part")
         let imageShape = Array(input.shape.dropFirst())
         let perImage = imageShape.reduce(1, *)
@@ -81,15 +80,15 @@ public enum InferenceTiming {
         var samples: [Double] = []
         samples.reserveCapacity(repeats)
         for _ in 0..<repeats {
-            let start = nowMilliseconds()
+            let start = clock.nowMilliseconds()
             pass()
-            samples.append(nowMilliseconds() - start)
+            samples.append(clock.nowMilliseconds() - start)
         }
         return TimingSummary(samples: samples)
     }
 
     /// Times each layer of the inference plan separately (same warm-up and repeats as `time`).
-    public static func timeLayers(_ net: Sequential, input: Tensor, warmup: Int, repeats: Int) -> [LayerTiming] {
+    public static func timeLayers(_ net: Sequential, input: Tensor, warmup: Int, repeats: Int, clock: Clock = .wall) -> [LayerTiming] {
         let layers = net.inferenceLayers
         var samples = [[Double]](repeating: [], count: layers.count)
         var shapes = [[Int]](repeating: [], count: layers.count)
@@ -98,9 +97,9 @@ public enum InferenceTiming {
             var h = input
             for (i, layer) in layers.enumerated() {
                 inputs[i] = h.shape
-                let start = nowMilliseconds()
+                let start = clock.nowMilliseconds()
                 h = layer.forward(h, training: false)
-                let elapsed = nowMilliseconds() - start
+                let elapsed = clock.nowMilliseconds() - start
                 shapes[i] = h.shape
                 if run >= warmup { samples[i].append(elapsed) }
             }

@@ -132,16 +132,16 @@ struct BenchDetectCommand: ParsableCommand {
 
 /// Small helpers of `smile bench detect`: statistics, frame making, machine facts, peak memory.
 enum BenchDetectSupport {
-    /// Wall milliseconds `body` takes.
-    static func milliseconds(_ body: () throws -> Void) rethrows -> Double {
-        try timed(body).milliseconds
+    /// Milliseconds `body` takes on `clock`.
+    static func milliseconds(clock: InferenceTiming.Clock = .wall, _ body: () throws -> Void) rethrows -> Double {
+        try timed(clock: clock, body).milliseconds
     }
 
-    /// What `body` returns, and the milliseconds it took on `InferenceTiming.clock` (wall unless set to cpu).
-    static func timed<T>(_ body: () throws -> T) rethrows -> (value: T, milliseconds: Double) {
-        let start = InferenceTiming.nowMilliseconds()
+    /// What `body` returns, and the milliseconds it took on `clock`.
+    static func timed<T>(clock: InferenceTiming.Clock = .wall, _ body: () throws -> T) rethrows -> (value: T, milliseconds: Double) {
+        let start = clock.nowMilliseconds()
         let value = try body()
-        return (value, InferenceTiming.nowMilliseconds() - start)
+        return (value, clock.nowMilliseconds() - start)
     }
 
     /// The median of `values` (mean of the middle two for an even count; 0 when empty).

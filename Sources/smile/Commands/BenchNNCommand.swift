@@ -109,7 +109,7 @@ struct BenchNNCommand: ParsableCommand {
 
     func run() throws {
         let plan = try plan()
-        InferenceTiming.clock = InferenceTiming.Clock(rawValue: clock) ?? .wall
+        let timingClock = InferenceTiming.Clock(rawValue: clock) ?? .wall
         print("machine: \(MachineInfo.cpuModel), \(MachineInfo.coreCount) cores, OpenBLAS \(MachineInfo.blasCoreName ?? "?")")
         print("repeats \(repeats) after \(warmup) warm-up; \(clock == "cpu" ? "process CPU" : "wall-clock") times in ms")
         printHeader()
@@ -155,7 +155,7 @@ struct BenchNNCommand: ParsableCommand {
                             let copies = pool.prefix(split.count).compactMap { $0 }
                             guard copies.count == split.count, let timed = copies.first else { continue }
                             copies.forEach { $0.setConvolutionAlgorithm(algorithm); $0.setConvolutionPrecision(precision) }
-                            let timing = InferenceTiming.time(copies, input: input, parts: split, warmup: warmup, repeats: repeats)
+                            let timing = InferenceTiming.time(copies, input: input, parts: split, warmup: warmup, repeats: repeats, clock: timingClock)
                             let row = Row(
                                 model: entry.label, width: entry.width, channels: entry.channels, height: entry.height,
                                 widthPx: entry.width_, batch: batch, threads: threadCount, conv: algorithm, precision: precision, part: part,
@@ -163,7 +163,7 @@ struct BenchNNCommand: ParsableCommand {
                             rows.append(row)
                             printRow(row)
                             if perLayer {
-                                printLayers(InferenceTiming.timeLayers(timed, input: input, warmup: warmup, repeats: repeats))
+                                printLayers(InferenceTiming.timeLayers(timed, input: input, warmup: warmup, repeats: repeats, clock: timingClock))
                             }
                             copies.forEach { $0.invalidateInference() }
                         }

@@ -67,6 +67,9 @@ struct BenchPhotosCommand: ParsableCommand {
         var fullFaces: Int?
     }
 
+    /// The clock of every timing (--clock).
+    var timingClock: InferenceTiming.Clock { InferenceTiming.Clock(rawValue: clock) ?? .wall }
+
     func run() throws {
         let pipeline = try makePipeline(detection, model)
         var fullSettings = pipeline.detector.settings
@@ -76,7 +79,6 @@ struct BenchPhotosCommand: ParsableCommand {
         for failure in failures { FileHandle.standardError.write(Data("smile: \(failure.path): \(failure.reason)\n".utf8)) }
         guard !items.isEmpty else { throw ValidationError("no photos found in \(paths.joined(separator: ", "))") }
 
-        InferenceTiming.clock = InferenceTiming.Clock(rawValue: clock) ?? .wall
         print(BenchDetectSupport.machineDescription())
         print("detection: scale factor \(pipeline.detector.settings.scaleFactor), \(pipeline.detector.settings.pyramidSearch.rawValue) "
               + "pyramid search; model \(pipeline.model.source) (convolutions in \(pipeline.model.precision.rawValue)); \(warmup) warm-up + \(repeats) timed passes per photo; median ms"
@@ -116,15 +118,15 @@ struct BenchPhotosCommand: ParsableCommand {
         var faces: [DetectedFace] = [], fullFaces = 0, megapixels = 0.0
         for pass in 0..<(warmup + repeats) {
             let timed = pass >= warmup
-            let (image, d) = try BenchDetectSupport.timed { try ImageCodec.decode(file: item.path) }
+            let (image, d) = try BenchDetectSupport.timed(clock: timingClock) { try ImageCodec.decode(file: item.path) }
             megapixels = Double(image.width * image.height) / 1e6
-            let f = try BenchDetectSupport.milliseconds { faces = try pipeline.detector.detectFaces(in: image) }
+            let f = try BenchDetectSupport.milliseconds(clock: timingClock) { faces = try pipeline.detector.detectFaces(in: image) }
             var results: [FaceResult] = []
-            let c = BenchDetectSupport.milliseconds { results = pipeline.classify(faces, in: image) }
-            let a = try BenchDetectSupport.milliseconds {
+            let c = BenchDetectSupport.milliseconds(clock: timingClock) { results = pipeline.classify(faces, in: image) }
+            let a = try BenchDetectSupport.milliseconds(clock: timingClock) {
                 _ = try ImageCodec.encode(Annotator.annotate(image, faces: results), as: .jpeg(quality: 90))
             }
-            let g = try full.map { detector in try BenchDetectSupport.milliseconds { fullFaces = try detector.detectFaces(in: image).count } }
+            let g = try full.map { detector in try BenchDetectSupport.milliseconds(clock: timingClock) { fullFaces = try detector.detectFaces(in: image).count } }
             if timed {
                 decode.append(d)
                 detect.append(f)
