@@ -32,10 +32,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // The only C++ in the project: a C API over OpenCV 4.
+        // Our scan of OpenCV's Haar cascades, exactly OpenCV's windows, faster (Sources/CHaarScan/README.md).
+        .target(
+            name: "CHaarScan",
+            exclude: ["README.md"],
+            // -ffp-contract=off: the scan must round like OpenCV's (no fused multiply-adds).
+            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2", "-ffp-contract=off"])]
+        ),
+        // The C API over OpenCV, FFmpeg, libheif, libjpeg and libpng that the Swift code calls.
         .target(
             name: "CCVShim",
-            // -ffp-contract=off: the Haar scan must round like OpenCV's (no fused multiply-adds).
+            dependencies: ["CHaarScan"],
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2", "-ffp-contract=off"])],
             linkerSettings: (openCVModules + codecLibraries).map { .linkedLibrary($0) }
         ),

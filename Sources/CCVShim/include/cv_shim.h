@@ -1,9 +1,10 @@
 /*
  * cv_shim.h - a small plain-C API over OpenCV 4 (imgproc, objdetect; imgcodecs
  * and videoio loaded when first needed), libjpeg / libpng and FFmpeg (loaded with
- * the first video). The only C++ in the project lives in this shim (cv_shim.cpp;
- * haar_* for our Haar scan; image_codecs for JPEG and PNG; lazy_opencv for the
- * late-loaded OpenCV modules; video_decoder for video frames).
+ * the first video) and libheif (loaded with the first HEIC or AVIF photo). The only
+ * C++ in the project lives in this shim (cv_shim.cpp; image_codecs for JPEG and PNG;
+ * heif_codec for HEIC and AVIF; lazy_opencv for the late-loaded OpenCV modules;
+ * video_decoder for video frames) and in CHaarScan, our Haar scan, which it calls.
  *
  * Conventions
  * - Every function returning `int` returns CVS_OK (0) on success or one of the
