@@ -69,7 +69,8 @@ struct DetectionOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Who scans the image pyramid: smile (our scan: the same boxes as OpenCV's, several times "
                                + "faster; cascades it cannot read fall back to OpenCV), opencv (OpenCV's own), or "
-                               + "smile-scalar (our scan as a plain loop), smile-portable (as a CPU without AVX2 runs it).", valueName: "engine"))
+                               + "smile-scalar (our scan as a plain loop), smile-portable (as a CPU without AVX2 runs it). "
+                               + "For comparisons and tests; hidden from --help.", valueName: "engine", visibility: .hidden))
     var haarEngine: HaarCascade.ScanEngine = .smile
 
     @Option(help: ArgumentHelp("How the pyramid is searched: full (every window of every level, as OpenCV) or "
