@@ -21,6 +21,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "smile", targets: ["smile"]),
+        .executable(name: "smile-bench", targets: ["smile-bench"]),
         .library(name: "SmileKit", targets: ["SmileKit"]),
     ],
     dependencies: [
@@ -77,14 +78,28 @@ let package = Package(
             // Crop, augmentation and batch loops run per pixel: optimise them even in debug builds.
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
-        .executableTarget(
-            name: "smile",
+        // The options `smile` and `smile-bench` share (model, detector, run, shard).
+        .target(
+            name: "SmileCommandLine",
             dependencies: ["SmileKit", "SmileNN", "SmileVision", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "SmileKernels", "CHDF5", "CBFloat16Kernels"]),
+        .executableTarget(
+            name: "smile",
+            dependencies: ["SmileCommandLine", "SmileKit", "SmileNN", "SmileVision",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Timing, machine facts and the photo cost model of the benchmarks.
+        .target(name: "SmileBenchmarks", dependencies: ["SmileKit", "SmileNN", "CBLAS"]),
+        // `smile-bench`: the benchmarks, apart from the tool users run (as swift-nio keeps its benchmarks).
+        .executableTarget(
+            name: "smile-bench",
+            dependencies: ["SmileBenchmarks", "SmileCommandLine", "SmileKit", "SmileNN", "SmileVision",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "SmileKernels", "CHDF5", "CBFloat16Kernels", "SmileBenchmarks"]),
         .testTarget(name: "SmileVisionTests", dependencies: ["SmileVision"]),
-        .testTarget(name: "SmileKitTests", dependencies: ["SmileKit"]),
-        .testTarget(name: "SmileEndToEndTests", dependencies: ["SmileKit", "smile"]),
+        .testTarget(name: "SmileKitTests", dependencies: ["SmileKit", "SmileBenchmarks"]),
+        .testTarget(name: "SmileEndToEndTests", dependencies: ["SmileKit", "smile", "smile-bench"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -16,6 +16,8 @@
 # Environment: CORE (default 0), ROUNDS, SMILE_MODEL (default: the project's shipped model, for
 # both binaries, so that only the code differs).
 set -euo pipefail
+# The benchmarks of a build: its smile-bench, or `smile bench` in builds from before it was split off.
+bench_command() { if [ -x "$(dirname "$1")/smile-bench" ]; then echo "$(dirname "$1")/smile-bench"; else echo "$1 bench"; fi; }
 
 usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [ $# -ge 4 ] || usage
@@ -42,8 +44,9 @@ photos)
         for round in $(seq "$rounds"); do
             for which in old new; do
                 bin=$old; [ $which = new ] && bin=$new
+                read -r -a bench <<<"$(bench_command "$bin")"
                 # The table row: | photo | MP | faces | decode | detect | classify | draw + encode | total |
-                row=$(taskset -c "$core" "$bin" bench photos "$photo" --repeats 3 2>/dev/null | grep -E '^\| [^-p]' | head -1) || true
+                row=$(taskset -c "$core" "${bench[@]}" photos "$photo" --repeats 3 2>/dev/null | grep -E '^\| [^-p]' | head -1) || true
                 [ -n "$row" ] && echo "$which $row"
             done
         done

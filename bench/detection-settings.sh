@@ -7,7 +7,7 @@
 #     bench/measure-eval.sh; the backgrounds' own faces are unlabelled, so only its recall counts);
 #   - the share of the default's faces it finds on realworld/ (groups, portraits, voc_boxes: 544
 #     faces, most of them unlabelled small faces in crowds), IoU >= 0.5, and the faces it adds;
-#   - time on the group photos (`smile bench photos`, process CPU time): how many of the 22 photos
+#   - time on the group photos (`smile-bench photos`, process CPU time): how many of the 22 photos
 #     of up to 1 MP took 100 ms or less, and the median detection ms.
 #
 #   bench/detection-settings.sh [data=../shared/data] [composite faces.csv]
@@ -21,6 +21,9 @@ composite="${2:-}"
 core=${CORE:-0}
 swift build -c release --product smile >/dev/null
 bin=.build/release/smile
+# The benchmarks of a build: its smile-bench, or `smile bench` in builds from before it was split off.
+bench_command() { if [ -x "$(dirname "$1")/smile-bench" ]; then echo "$(dirname "$1")/smile-bench"; else echo "$1 bench"; fi; }
+read -r -a bench <<<"$(bench_command "$bin")"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 voc="$data/realworld/voc_boxes/training.xml $data/realworld/voc_boxes/testing.xml"
@@ -71,7 +74,7 @@ while read -r label args; do
     taskset -c "$core" "$bin" annotate $realworld --out "$work/$label" --csv "$work/$label.csv" $args >/dev/null 2>&1 || true
     [ -f "$work/default.csv" ] || { echo "detection-settings: the default run wrote no table" >&2; exit 1; }
     # shellcheck disable=SC2086
-    photos=$(taskset -c "$core" "$bin" bench photos "$data/realworld/groups" --repeats 3 --clock cpu $args 2>/dev/null \
+    photos=$(taskset -c "$core" "${bench[@]}" photos "$data/realworld/groups" --repeats 3 --clock cpu $args 2>/dev/null \
         | sed -n 's/^photos of up to 1 MP: \([0-9]*\); \([0-9]*\) in 100 ms or less; median [0-9.]* ms (detect \([0-9.]*\).*/\2 of \1; \3/p')
     printf '| %s | %s | %s | %s | %s |\n' "$label $args" "$vocCell" "$compCell" \
         "$(share "$work/default.csv" "$work/$label.csv")" "$photos"

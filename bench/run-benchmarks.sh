@@ -10,7 +10,7 @@
 # time: with a load average near or above the core count, other work shared core 0).
 #
 # Environment: SMILE_DATA (default ../shared/data), SMILE_BENCH_SKIP_BUILD=1 (use the binary as
-# it is), SMILE_BENCH_NN_ARGS (arguments of `smile bench nn`, default: the shipped model at
+# it is), SMILE_BENCH_NN_ARGS (arguments of `smile-bench nn`, default: the shipped model at
 # batch 1, 4 and 32, in float32 and bfloat16 where the CPU has AVX-512 BF16), SMILE_BENCH_DETECT_EVERY (the faster frames setting checked against
 # --detect-every 1; default: the tool's default, or 5 while that is 1), SMILE_BENCH_TRAIN_LIMIT
 # (images per data set for the training cases, 600), SMILE_BENCH_KEEP=1 (keep the work folder with
@@ -22,6 +22,8 @@ data="${SMILE_DATA:-../shared/data}"
 [ -d "$data" ] || { echo "run-benchmarks: no data folder at $data (set SMILE_DATA)" >&2; exit 2; }
 data="$(cd "$data" && pwd)"
 bin="$PWD/.build/release/smile"
+# The benchmarks of a build: its smile-bench, or `smile bench` in builds from before it was split off.
+bench_command() { if [ -x "$(dirname "$1")/smile-bench" ]; then echo "$(dirname "$1")/smile-bench"; else echo "$1 bench"; fi; }
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(detect nn frames annotate photos train)
 for c in "${cases[@]}"; do
@@ -31,8 +33,10 @@ done
 if [ "${SMILE_BENCH_SKIP_BUILD:-0}" != 1 ]; then
   echo "building release binary..." >&2
   swift build -c release --product smile >&2
+  swift build -c release --product smile-bench >&2
 fi
 [ -x "$bin" ] || { echo "run-benchmarks: no $bin" >&2; exit 1; }
+read -r -a bench <<<"$(bench_command "$bin")"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/smile-bench.XXXXXX")"
 if [ "${SMILE_BENCH_KEEP:-0}" = 1 ]; then echo "work folder: $work" >&2; else trap 'rm -rf "$work"' EXIT; fi
@@ -63,7 +67,7 @@ bench_detect() {
   echo "detect" >&2
   local search
   for search in coarse-to-fine full; do
-    timed "detect-$search" "$bin" bench detect --repeats 15 --pyramid-search "$search"
+    timed "detect-$search" "${bench[@]}" detect --repeats 15 --pyramid-search "$search"
     awk -F'|' '/^\| [0-9]+x[0-9]+ / { gsub(/ /, "", $2); gsub(/ /, "", $3); gsub(/ /, "", $4); gsub(/ /, "", $5); gsub(/ /, "", $6);
       printf "%s %s %s %s %s\n", $2, $3, $4, $5, $6 }' "$work/detect-$search.out" |
       while read -r size threads faces median min; do
@@ -74,19 +78,19 @@ bench_detect() {
 
 bench_nn() {
   echo "nn" >&2
-  if ! "$bin" bench nn --help 2>&1 | grep -q 'USAGE: smile bench nn'; then
-    row "bench nn" "skipped: this build has no \`smile bench nn\`" "-"
+  if ! "${bench[@]}" nn --help 2>&1 | grep -q 'USAGE: smile.bench nn'; then
+    row "bench nn" "skipped: this build has no \`smile-bench nn\`" "-"
     return
   fi
   # Both precisions where the CPU has AVX-512 BF16 (and the build knows --precision); batch 4 is what the tool passes.
   local defaults="--model models/smile-default.safetensors --batches 1,4,32" label="shipped model, batch 1, 4 and 32"
-  if grep -q avx512_bf16 /proc/cpuinfo 2>/dev/null && "$bin" bench nn --help 2>&1 | grep -q -- '--precision'; then
+  if grep -q avx512_bf16 /proc/cpuinfo 2>/dev/null && "${bench[@]}" nn --help 2>&1 | grep -q -- '--precision'; then
     defaults="$defaults --precision float32,bfloat16"; label="$label, float32 and bfloat16"
   fi
   # shellcheck disable=SC2086
-  timed nn "$bin" bench nn ${SMILE_BENCH_NN_ARGS:-$defaults}
+  timed nn "${bench[@]}" nn ${SMILE_BENCH_NN_ARGS:-$defaults}
   row "bench nn (${SMILE_BENCH_NN_ARGS:-$label})" "table below" "$RSS_MIB"
-  { echo "smile bench nn:"; cat "$work/nn.out"; echo; } >>"$notes"
+  { echo "smile-bench nn:"; cat "$work/nn.out"; echo; } >>"$notes"
 }
 
 bench_frames() {
@@ -128,10 +132,10 @@ bench_photos() {
   echo "photos" >&2
   local set
   for set in groups portraits voc_boxes; do
-    timed "photos-$set" "$bin" bench photos "$data/realworld/$set" --repeats 3 --compare-full
+    timed "photos-$set" "${bench[@]}" photos "$data/realworld/$set" --repeats 3 --compare-full
     row "bench photos realworld/$set: photos of up to 1 MP" \
       "$(sed -n 's/^photos of up to 1 MP: //p' "$work/photos-$set.out"); $(sed -n 's/^detection time against the full search: //p' "$work/photos-$set.out")" "$RSS_MIB"
-    { echo "smile bench photos $set:"; cat "$work/photos-$set.out"; echo; } >>"$notes"
+    { echo "smile-bench photos $set:"; cat "$work/photos-$set.out"; echo; } >>"$notes"
   done
 }
 
@@ -161,4 +165,4 @@ echo "| case | figure | peak RSS MiB |"
 echo "|---|---|---|"
 cat "$table"
 if [ -s "$notes" ]; then echo; cat "$notes"; fi
-if [ -s "$work/detect.out" ]; then echo; echo "smile bench detect:"; cat "$work/detect.out"; fi
+if [ -s "$work/detect.out" ]; then echo; echo "smile-bench detect:"; cat "$work/detect.out"; fi

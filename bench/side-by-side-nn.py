@@ -5,7 +5,7 @@
                                     [--clock wall|cpu] [--csv out.csv]
 
 Prints a table and (with --csv) writes input,batch,threads,median_ms,min_ms,median_ms_per_image,min_ms_per_image
-with input written as CxHxW (3x64x64), the key `smile bench nn` uses.
+with input written as CxHxW (3x64x64), the key `smile-bench nn` uses.
 """
 import argparse
 import os

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# VGG-19 conv base, one thread: TensorFlow (Keras VGG19 include_top=False) next to `smile bench nn`.
+# VGG-19 conv base, one thread: TensorFlow (Keras VGG19 include_top=False) next to `smile-bench nn`.
 #
 #   bench/side-by-side-nn.sh [SIZES] [BATCHES] [REPEATS]      (defaults: 64x64,218x178  1,32  10)
 #
@@ -16,13 +16,13 @@ cd "$(dirname "$0")/.."
 sizes="${1:-64x64,218x178}"; batches="${2:-1,32}"; repeats="${3:-10}"
 python="${TF_PYTHON:-python3}"
 core="${CORE:-}"; convs="${CONVS:-im2col,winograd,auto}"; precisions="${PRECISIONS:-}"; parts="${PARTS:-base,net}"; warmup="${WARMUP:-2}"; clock="${CLOCK:-wall}"
-bin=.build/release/smile
-[ -x "$bin" ] || swift build -c release --product smile
+bin=.build/release/smile-bench
+[ -x "$bin" ] || swift build -c release --product smile-bench
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 pin=(); [ -n "$core" ] && pin=(taskset -c "$core")
 if [ -z "$precisions" ]; then
   # TensorFlow runs in float32: our float32 rows are the like-for-like ones, bfloat16 shows what the tool does.
-  if "$bin" bench nn --help | grep -q -- '--precision'; then
+  if "$bin" nn --help | grep -q -- '--precision'; then
     precisions=float32; grep -q avx512_bf16 /proc/cpuinfo 2>/dev/null && precisions=float32,bfloat16
   fi
 fi
@@ -31,7 +31,7 @@ uptime
 echo "== TensorFlow"
 "${pin[@]}" "$python" bench/side-by-side-nn.py --sizes "$sizes" --batches "$batches" --repeats "$repeats" --warmup "$warmup" --clock "$clock" --csv "$work/tf.csv"
 echo "== smile"
-"${pin[@]}" "$bin" bench nn --widths 1 --channels 3 --sizes "$sizes" --batches "$batches" --threads 1 \
+"${pin[@]}" "$bin" nn --widths 1 --channels 3 --sizes "$sizes" --batches "$batches" --threads 1 \
   --conv "$convs" "${precisionArgs[@]}" --parts "$parts" --repeats "$repeats" --warmup "$warmup" --clock "$clock" --csv "$work/smile.csv"
 echo "== ratio, ms per image (smile / TensorFlow)"
 awk -F, '

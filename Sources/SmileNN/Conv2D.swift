@@ -98,7 +98,7 @@ public final class Conv2D: Layer {
 
     /// Whether a layer the bfloat16 direct kernels can compute beats float Winograd with them.
     ///
-    /// Measured with `smile bench nn --per-layer --precision float32,bfloat16`, one core (AMD EPYC with
+    /// Measured with `smile-bench nn --per-layer --precision float32,bfloat16`, one core (AMD EPYC with
     /// AVX-512 BF16): the kernels reach 190-230 GFLOP/s, and won every layer of the shipped model (8 to
     /// 64 input channels, batch 1 and 4; the whole network 0.26 against 0.49 ms a face) and of the
     /// full-width VGG-19 up to 128 input channels (batch 1 and 32: block1_conv2 45 against 69 ms at
@@ -117,7 +117,7 @@ public final class Conv2D: Layer {
 
     /// Whether the direct convolution beats im2col and Winograd for a layer with these channels.
     ///
-    /// Measured with `smile bench nn --model models/smile-default.safetensors --conv auto,direct --per-layer`
+    /// Measured with `smile-bench nn --model models/smile-default.safetensors --conv auto,direct --per-layer`
     /// (one core, EPYC, AVX2; the width-0.125 model at batch 1): direct 0.019 / 0.104 / 0.052 / 0.091 /
     /// 0.045 ms for block1_conv1 (1 -> 8 channels, 64x64), block1_conv2, block2_conv1 (8 -> 16, 32x32),
     /// block2_conv2 and block3_conv1 (16 -> 32, 16x16), against 0.048 / 0.238 / 0.095 / 0.121 / 0.054 ms
@@ -159,7 +159,7 @@ public final class Conv2D: Layer {
 
     /// Whether the packed-weight kernel beats OpenBLAS for an im2col GEMM with `columns` columns (per chunk).
     ///
-    /// Measured with `smile bench nn --per-layer --clock cpu`, one core (EPYC, AVX2): below 128 columns
+    /// Measured with `smile-bench nn --per-layer --clock cpu`, one core (EPYC, AVX2): below 128 columns
     /// (where `auto` does not pick Winograd) packed won every layer tried: width 1 batch 1, block 4 (64
     /// columns, 512 channels) 4.1-4.3 ms against 5.2-6.3 ms, block 5 (16 columns) 1.3-1.5 ms against
     /// 2.1-2.5 ms; width 0.25, block 4 0.36 against 0.55 ms, block 5 0.12 against 0.25 ms, batch 4 block 5

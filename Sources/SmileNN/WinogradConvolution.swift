@@ -51,11 +51,11 @@ final class WinogradConvolution {
     /// columns, F(2x2) 16 and a quarter of the columns, F(4x4) 36 and a sixteenth (its weights are 4x the kernel). With few output positions
     /// (batch 1, 8x8 and 4x4 maps) packing dominates and im2col wins; from about 128 positions F(2x2), and from
     /// 256 F(4x4) for layers of 256 or more input channels; with fewer channels F(4x4)'s larger transforms cost
-    /// more than its GEMMs save (thresholds measured with `smile bench nn --per-layer`, one core). Tiny channel
+    /// more than its GEMMs save (thresholds measured with `smile-bench nn --per-layer`, one core). Tiny channel
     /// counts (an RGB or grey first layer) leave the Winograd GEMMs too thin.
     ///
     /// With packed weights nothing is repacked per call, so F(2x2) wins from 64 positions (16 tiles, one full
-    /// 16-column micro-tile per GEMM). Measured with `smile bench nn --per-layer --repeats 20`, `taskset -c 1`,
+    /// 16-column micro-tile per GEMM). Measured with `smile-bench nn --per-layer --repeats 20`, `taskset -c 1`,
     /// batch 1, EPYC (2 vCPU, noisy): width 1 block 4 (512 channels, 8x8) F(2x2) 2.4-2.7 ms per layer against
     /// 5.2-6.5 ms for packed im2col and 5.6-6.7 ms for F(4x4) (4 tiles per GEMM, padded to 16); block 5 (4x4)
     /// packed im2col 1.5-1.8 ms against 2.2-2.6 ms for F(2x2); width 0.25 block 4 (128 channels) F(2x2) 0.24
@@ -68,7 +68,7 @@ final class WinogradConvolution {
     /// OpenBLAS there was slower on those layers, batch 1 (block1_conv2 4.7 against 4.3 ms) and batch 32 (151
     /// against 123 ms). F(4x4) also for narrow layers (at most 32 input channels, as in a width-0.25 model's
     /// blocks 1-2 and block3_conv1, or the shipped width-0.125 model's blocks 2-3), whose time goes to the tile transforms, of which F(4x4) has fewer per
-    /// output (`smile bench nn --per-layer`, 3 alternated rounds, batch 19: block1_conv2 6.0-9.4 ms against
+    /// output (`smile-bench nn --per-layer`, 3 alternated rounds, batch 19: block1_conv2 6.0-9.4 ms against
     /// 9.4-13.3, block2_conv2 4.1-6.1 against 6.3-8.6, block3_conv1 2.1-2.8 against 2.6-3.4; batch 1 likewise
     /// but for one noisy round). With 64 channels it is no faster (full width block1_conv2: 4.1-4.6 against
     /// 4.0-4.1 ms at batch 1), so those keep F(2x2).

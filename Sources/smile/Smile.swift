@@ -18,8 +18,7 @@ struct Smile: ParsableCommand {
           smile model info models/smile-default.safetensors
         """,
         subcommands: [AnnotateCommand.self, FramesCommand.self, EvalCommand.self, EvalDetectionCommand.self, MergeCommand.self, ZoomCommand.self,
-                      CompareFramesCommand.self, DatasetCommand.self, TrainCommand.self, ModelCommand.self, ImportKerasCommand.self,
-                      BenchCommand.self]
+                      CompareFramesCommand.self, DatasetCommand.self, TrainCommand.self, ModelCommand.self, ImportKerasCommand.self]
     )
 
     /// Runs the command line, with freed photo buffers kept for the next photo (see ProcessMemory).

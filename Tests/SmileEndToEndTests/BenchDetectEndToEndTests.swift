@@ -1,10 +1,10 @@
 import Foundation
 import XCTest
 
-/// `smile bench detect` runs and prints its table; the figures themselves are not checked here.
+/// `smile-bench detect` runs and prints its table; the figures themselves are not checked here.
 final class BenchDetectEndToEndTests: XCTestCase {
     func testPrintsOneRowPerSizeWithMachineAndPeakMemory() throws {
-        let result = try EndToEnd.run(["bench", "detect", "--image", EndToEnd.astronaut, "--repeats", "1", "--warmup", "0",
+        let result = try EndToEnd.runBench(["detect", "--image", EndToEnd.astronaut, "--repeats", "1", "--warmup", "0",
                                        "--sizes", "320x180,240x240"])
         XCTAssertEqual(result.status, 0, result.err)
         XCTAssertTrue(result.out.contains("machine: "), result.out)
@@ -22,7 +22,7 @@ final class BenchDetectEndToEndTests: XCTestCase {
 
     /// With --compare-opencv each row also times OpenCV's scan and gives the ratio; both find the same faces.
     func testComparesWithOpenCVsScan() throws {
-        let result = try EndToEnd.run(["bench", "detect", "--image", EndToEnd.astronaut, "--repeats", "1", "--warmup", "0",
+        let result = try EndToEnd.runBench(["detect", "--image", EndToEnd.astronaut, "--repeats", "1", "--warmup", "0",
                                        "--sizes", "320x180", "--compare-opencv"])
         XCTAssertEqual(result.status, 0, result.err)
         guard let row = result.out.split(separator: "\n").first(where: { $0.hasPrefix("| 320x180 ") }) else {
@@ -35,7 +35,7 @@ final class BenchDetectEndToEndTests: XCTestCase {
     }
 
     func testRejectsMalformedSizes() throws {
-        let result = try EndToEnd.run(["bench", "detect", "--sizes", "640by360"])
+        let result = try EndToEnd.runBench(["detect", "--sizes", "640by360"])
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.err.contains("--sizes"), result.err)
     }

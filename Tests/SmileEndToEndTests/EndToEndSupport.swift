@@ -16,6 +16,14 @@ enum EndToEnd {
         return directory.appendingPathComponent("smile")
     }
 
+    /// The `smile-bench` executable built beside `smile`.
+    static var benchBinary: URL { binary.deletingLastPathComponent().appendingPathComponent("smile-bench") }
+
+    /// Runs `smile-bench` with `arguments`; returns (status, stdout, stderr).
+    static func runBench(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        try runProgram(benchBinary, arguments)
+    }
+
     /// Runs `smile` with `arguments`; returns (status, stdout, stderr).
     static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
         try runProgram(binary, arguments)

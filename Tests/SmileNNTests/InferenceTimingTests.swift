@@ -1,4 +1,5 @@
 import Foundation
+import SmileBenchmarks
 import XCTest
 @testable import SmileNN
 

@@ -13,7 +13,7 @@ import SmileVision
 /// grouped from exactly the windows the full pass groups, and comes out identical.
 /// - Cost: the odd levels hold about 45% of the pass's windows (level 0 alone 17%); the regions add
 ///   little. One 1024x768 group photo: 0.66 of the full pass's instructions (valgrind); per photo
-///   on realworld/, a median 0.55-0.61 of its time (`smile bench photos --compare-full`).
+///   on realworld/, a median 0.55-0.61 of its time (`smile-bench photos --compare-full`).
 /// - Faces: the same on realworld/groups (438), voc_boxes (65) and portraits (17), a few boxes a
 ///   pixel or two apart; on video frames taken as photos, 518 of facenet's 519 and all 362 of
 ///   hamilton's. Searching odd levels only around even ones lost more (level 0 then had no full

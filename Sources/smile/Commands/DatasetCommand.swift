@@ -1,4 +1,5 @@
 import ArgumentParser
+import SmileCommandLine
 
 /// `smile dataset`: commands that build labelled sets.
 struct DatasetCommand: ParsableCommand {

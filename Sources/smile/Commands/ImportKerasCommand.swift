@@ -1,4 +1,5 @@
 import ArgumentParser
+import SmileCommandLine
 import Foundation
 import SmileKit
 import SmileNN

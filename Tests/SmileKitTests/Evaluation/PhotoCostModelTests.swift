@@ -1,7 +1,8 @@
+import SmileBenchmarks
 import XCTest
 @testable import SmileKit
 
-/// The per-megapixel, per-face fit `smile bench photos` prints.
+/// The per-megapixel, per-face fit `smile-bench photos` prints.
 final class PhotoCostModelTests: XCTestCase {
     /// Photos of varied sizes and faces (not proportional to each other).
     private let shapes: [(Double, Int)] = [(0.8, 1), (0.8, 31), (0.34, 37), (0.15, 2), (0.62, 88), (0.5, 4), (0.73, 20)]

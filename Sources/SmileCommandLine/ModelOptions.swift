@@ -7,19 +7,21 @@ import SmileVision
 extension ConvolutionPrecision: ExpressibleByArgument {}
 
 /// Options that choose the smile classifier.
-struct ModelOptions: ParsableArguments {
+public struct ModelOptions: ParsableArguments {
+    public init() {}
+
     @Option(help: ArgumentHelp("Model file (.safetensors); default: $SMILE_MODEL, then the shipped models/smile-default.safetensors.", valueName: "file"))
-    var model: String?
+    public var model: String?
 
     @Option(help: ArgumentHelp("p(smile) at or above which a face counts as smiling (default: the model's own).", valueName: "p"))
-    var threshold: Float?
+    public var threshold: Float?
 
     @Option(help: ArgumentHelp("Compute threads within face detection (a level's rows) and for the classifier "
                                + "(a photo's or frame's faces split over them, at most one part per core, "
                                + "\(SmileModel.minimumFacesPerThread) or more faces each). One is fastest on a "
                                + "busy machine: the next photo or frame is already read and searched on threads of "
                                + "their own while one is classified.", valueName: "n"))
-    var threads: Int = 1
+    public var threads: Int = 1
 
     @Option(help: ArgumentHelp("Precision of the classifier's convolutions: float32, or bfloat16 (products of "
                                + "bfloat16-rounded inputs and weights, summed in float; needs AVX-512 BF16): about "
@@ -28,12 +30,12 @@ struct ModelOptions: ParsableArguments {
                                + "Default: bfloat16 where this CPU has it (\(ConvolutionPrecision.fastest.rawValue) "
                                + "here), else float32. float32 gives the same probabilities on every machine.",
                                valueName: "precision"))
-    var precision: ConvolutionPrecision?
+    public var precision: ConvolutionPrecision?
 
     @Flag(help: ArgumentHelp("Classify each face mirrored too and average the two probabilities (twice the classifier's time)."))
-    var mirror = false
+    public var mirror = false
 
-    func validate() throws {
+    public func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if precision == .bfloat16 && !ConvolutionPrecision.bfloat16Supported {
             throw ValidationError("--precision bfloat16 needs a CPU with AVX-512 BF16, which this one lacks; use float32")
@@ -42,7 +44,7 @@ struct ModelOptions: ParsableArguments {
     }
 
     /// Loads the model these options name.
-    func loadModel() throws -> SmileModel {
+    public func loadModel() throws -> SmileModel {
         setThreadCount(threads)
         setOpenCVThreadCount(threads)
         let loaded = try SmileModel.load(contentsOf: try DefaultModel.locate(explicit: model))
@@ -56,7 +58,7 @@ struct ModelOptions: ParsableArguments {
 
 /// Builds the pipeline from detection and model options (`defaultSearch` unless --pyramid-search was given;
 /// for video frames or photos, see `DetectionOptions.settings`).
-func makePipeline(_ detection: DetectionOptions, _ model: ModelOptions,
+public func makePipeline(_ detection: DetectionOptions, _ model: ModelOptions,
                   defaultSearch: FaceDetector.PyramidSearch = .coarseToFine, video: Bool = false) throws -> SmilePipeline {
     SmilePipeline(detector: try detection.makeDetector(defaultSearch: defaultSearch, video: video), model: try model.loadModel(),
                   threshold: model.threshold)

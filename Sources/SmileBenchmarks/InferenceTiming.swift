@@ -1,4 +1,5 @@
 import Foundation
+import SmileNN
 
 /// Median and minimum of repeated timings, in milliseconds.
 public struct TimingSummary: Sendable {

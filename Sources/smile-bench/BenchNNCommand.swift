@@ -1,9 +1,11 @@
 import ArgumentParser
+import SmileBenchmarks
+import SmileCommandLine
 import Foundation
 import SmileKit
 import SmileNN
 
-/// `smile bench nn`: times VGG-19 inference (conv base and/or whole network) over widths, sizes, batches,
+/// `smile-bench nn`: times VGG-19 inference (conv base and/or whole network) over widths, sizes, batches,
 /// threads and convolution algorithms, and prints a table (and optionally a CSV).
 struct BenchNNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,10 +29,10 @@ struct BenchNNCommand: ParsableCommand {
         the network (our convolution kernels run on the calling thread); a batch of 1 stays on one.
 
         Examples:
-          smile bench nn
-          smile bench nn --widths 1 --sizes 64x64 --batches 1,32 --conv im2col,winograd --parts base,net
-          smile bench nn --model models/smile-default.safetensors --batches 1,32 --threads 1,2
-          smile bench nn --widths 1 --batches 1 --conv winograd --per-layer --csv nn.csv
+          smile-bench nn
+          smile-bench nn --widths 1 --sizes 64x64 --batches 1,32 --conv im2col,winograd --parts base,net
+          smile-bench nn --model models/smile-default.safetensors --batches 1,32 --threads 1,2
+          smile-bench nn --widths 1 --batches 1 --conv winograd --per-layer --csv nn.csv
         """
     )
 

@@ -2,18 +2,20 @@ import ArgumentParser
 import SmileKit
 
 /// Options of the long-running commands: continuing a stopped run and overriding the output check.
-struct RunOptions: ParsableArguments {
+public struct RunOptions: ParsableArguments {
+    public init() {}
+
     @Flag(help: "Continue a stopped run: inputs already in the CSV are skipped and new rows appended.")
-    var resume = false
+    public var resume = false
 
     @Flag(help: "Allow the output directory to be an input directory or inside one.")
-    var force = false
+    public var force = false
 
     @Flag(help: "List the files of input directories that were skipped as not photos (by default only counted).")
-    var verbose = false
+    public var verbose = false
 
     /// Says how many files were skipped as not photos, listing them with --verbose.
-    func reportSkipped(_ files: [String], console: RunConsole) {
+    public func reportSkipped(_ files: [String], console: RunConsole) {
         guard !files.isEmpty else { return }
         if verbose {
             for file in files { console.note("skipped (not a photo by its extension): \(file)") }
@@ -23,7 +25,7 @@ struct RunOptions: ParsableArguments {
 }
 
 /// Ends a run that a signal stopped: says what was kept, and exits 130 (SIGINT) or 143 (SIGTERM).
-func exitIfStopped(_ signal: Int32?, done: Int, console: RunConsole) throws {
+public func exitIfStopped(_ signal: Int32?, done: Int, console: RunConsole) throws {
     guard let signal else { return }
     console.note("stopped by \(StopRequest.name(of: signal)) after \(done) inputs; completed rows are kept, rerun with --resume to continue")
     throw ExitCode(StopRequest.exitStatus(for: signal))

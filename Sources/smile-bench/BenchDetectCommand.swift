@@ -1,4 +1,6 @@
 import ArgumentParser
+import SmileBenchmarks
+import SmileCommandLine
 import Foundation
 import SmileKit
 import SmileNN
@@ -7,7 +9,7 @@ import SmileVision
 import Glibc
 #endif
 
-/// `smile bench detect`: how long Haar face detection takes per frame at common frame sizes.
+/// `smile-bench detect`: how long Haar face detection takes per frame at common frame sizes.
 struct BenchDetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect",
@@ -21,10 +23,10 @@ struct BenchDetectCommand: ParsableCommand {
         Prints the machine (CPU model, cores, load average) and the peak resident memory.
 
         Examples:
-          smile bench detect
-          smile bench detect --video ../shared/data/video/hamilton_clip.mp4 --threads 1,2
-          smile bench detect --repeats 50 --sizes 320x240,1280x720
-          smile bench detect --compare-opencv     # our Haar scan next to OpenCV's, same frames
+          smile-bench detect
+          smile-bench detect --video ../shared/data/video/hamilton_clip.mp4 --threads 1,2
+          smile-bench detect --repeats 50 --sizes 320x240,1280x720
+          smile-bench detect --compare-opencv     # our Haar scan next to OpenCV's, same frames
         """
     )
 
@@ -130,7 +132,7 @@ struct BenchDetectCommand: ParsableCommand {
     }
 }
 
-/// Small helpers of `smile bench detect`: statistics, frame making, machine facts, peak memory.
+/// Small helpers of `smile-bench detect`: statistics, frame making, machine facts, peak memory.
 enum BenchDetectSupport {
     /// Milliseconds `body` takes on `clock`.
     static func milliseconds(clock: InferenceTiming.Clock = .wall, _ body: () throws -> Void) rethrows -> Double {

@@ -1,10 +1,12 @@
 import ArgumentParser
+import SmileBenchmarks
+import SmileCommandLine
 import Foundation
 import SmileKit
 import SmileNN
 import SmileVision
 
-/// `smile bench photos`: what `annotate` spends on each photo, stage by stage.
+/// `smile-bench photos`: what `annotate` spends on each photo, stage by stage.
 struct BenchPhotosCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "photos",
@@ -28,8 +30,8 @@ struct BenchPhotosCommand: ParsableCommand {
         exit status is then 1.
 
         Examples:
-          smile bench photos ../shared/data/realworld/groups
-          smile bench photos ../shared/data/realworld --repeats 3 --compare-full
+          smile-bench photos ../shared/data/realworld/groups
+          smile-bench photos ../shared/data/realworld --repeats 3 --compare-full
         """
     )
 
