@@ -1,5 +1,24 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// OpenCV's include folders as `pkg-config --cflags-only-I opencv4` gives them (the folder differs
+/// between distributions and installs), or Debian's when pkg-config cannot say. Only the include
+/// flags: a `systemLibrary` target with `pkgConfig: "opencv4"` would also link all ~60 modules.
+let openCVIncludeFlags: [String] = {
+    let fallback = ["-I/usr/include/opencv4"]
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["pkg-config", "--cflags-only-I", "opencv4"]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return fallback }
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let flags = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init).filter { $0.hasPrefix("-I") }
+    return process.terminationStatus == 0 && !flags.isEmpty ? flags : fallback
+}()
 
 /// OpenCV modules the shim links; not all ~60 that `pkg-config opencv4` names, and not imgcodecs
 /// or videoio, which bring ~180 more libraries and slowed every start by ~250 ms: the shim loads
@@ -38,13 +57,13 @@ let package = Package(
             name: "CHaarScan",
             exclude: ["README.md"],
             // -ffp-contract=off: the scan must round like OpenCV's (no fused multiply-adds).
-            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2", "-ffp-contract=off"])]
+            cxxSettings: [.unsafeFlags(openCVIncludeFlags + ["-O2", "-ffp-contract=off"])]
         ),
         // The C API over OpenCV, FFmpeg, libheif, libjpeg and libpng that the Swift code calls.
         .target(
             name: "CCVShim",
             dependencies: ["CHaarScan"],
-            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2", "-ffp-contract=off"])],
+            cxxSettings: [.unsafeFlags(openCVIncludeFlags + ["-O2", "-ffp-contract=off"])],
             linkerSettings: (openCVModules + codecLibraries).map { .linkedLibrary($0) }
         ),
         // OpenBLAS's cblas.h.
