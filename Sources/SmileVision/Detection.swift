@@ -1,4 +1,5 @@
-/// One object found by a cascade.
+/// One object found by a cascade: its box and how many raw windows support it. The pipeline turns
+/// it into a `DetectedFace` (tilt, detector score, landmarks), then a `FaceResult` (with the verdict).
 public struct Detection: Sendable {
     /// The box in image coordinates.
     public var rect: Rect

@@ -1,4 +1,6 @@
-/// One labelled training or evaluation image, before it is framed into a crop.
+/// One labelled training or test image of a data set, before it is framed into a crop: whole heads
+/// by the detector, tight crops by their set's measured `RelativeBox`. (`LabelledImage` is its
+/// counterpart in `smile eval`, where a photo may hold several faces, each with its `Rect`.)
 public struct LabelledFace: Sendable, Equatable {
     /// How the image frames the face.
     public enum Framing: String, Sendable, Equatable {

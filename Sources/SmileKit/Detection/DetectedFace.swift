@@ -1,6 +1,7 @@
 import SmileVision
 
-/// One face box from a detection pass, with its tilt and how well it is supported.
+/// One face box from a detection pass, with its tilt and how well it is supported: what either
+/// detector hands the classifier (a Haar `Detection` or a YuNet face, mapped to the same framing).
 public struct DetectedFace: Sendable, Equatable {
     /// Which cascade and image copy found a face.
     public enum Pass: String, Sendable, Equatable, CaseIterable {

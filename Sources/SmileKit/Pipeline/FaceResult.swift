@@ -1,6 +1,7 @@
 import SmileVision
 
-/// One face found in an image, with the classifier's verdict.
+/// One face found in an image, with the classifier's verdict: a `DetectedFace` plus p(smile), what
+/// the tables write.
 public struct FaceResult: Sendable, Equatable {
     /// The detector's box in image pixels.
     public var box: Rect
