@@ -1,4 +1,5 @@
 import Foundation
+import SmileVision
 import XCTest
 
 /// A run spread over three processes with --shard, joined by smile merge.
@@ -83,5 +84,52 @@ final class ShardEndToEndTests: XCTestCase {
         XCTAssertEqual(merged.status, 0, merged.err)
         let rows = { (url: URL) in EndToEnd.parseCSV(try String(contentsOf: url, encoding: .utf8)).dropFirst().map { $0.joined(separator: ",") }.sorted() }
         XCTAssertEqual(try rows(URL(fileURLWithPath: work.path + "/merged.csv")), try rows(one))
+    }
+}
+
+/// `frames` over several sources, spread over shards: each shard's folder of per-source tables,
+/// merged, equals the folder one run writes.
+final class FramesShardEndToEndTests: XCTestCase {
+    func testFramesShardsMergeIntoOneRunsFolder() throws {
+        let work = try EndToEnd.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let model = try EndToEnd.tinyModelFile(in: work)
+        let photo = try ImageCodec.decode(file: EndToEnd.astronaut)
+        var sources: [String] = []
+        for i in 0..<4 {
+            var writer = MotionJPEGWriter(width: photo.width, height: photo.height, framesPerSecond: 10)
+            for _ in 0..<(3 + i) { try writer.append(photo) }
+            let clip = work.appendingPathComponent("clip\(i).avi").path
+            try writer.write(to: clip)
+            sources.append(clip)
+        }
+        let folder = work.appendingPathComponent("frames")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for i in 0..<2 { try FileManager.default.copyItem(atPath: EndToEnd.astronaut, toPath: folder.appendingPathComponent("f\(i).jpg").path) }
+        sources.append(folder.path)
+
+        let one = try EndToEnd.run(["frames"] + sources + ["--out", work.path + "/one", "--model", model.path])
+        XCTAssertEqual(one.status, 0, one.err)
+        for k in 1...2 {
+            let part = try EndToEnd.run(["frames"] + sources + ["--out", work.path + "/s\(k)", "--model", model.path, "--shard", "\(k)/2"])
+            XCTAssertEqual(part.status, 0, part.err)
+        }
+        let missing = try EndToEnd.run(["merge", work.path + "/s1", "--out", work.path + "/merged"])
+        XCTAssertTrue(missing.err.contains("shard 2/2 missing"), missing.err)
+        let merged = try EndToEnd.run(["merge", work.path + "/s1", work.path + "/s2", "--out", work.path + "/merged"])
+        XCTAssertEqual(merged.status, 0, merged.err)
+
+        let files = { (dir: String) in try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }.sorted() }
+        let expected = sources.flatMap { s -> [String] in let n = URL(fileURLWithPath: s).lastPathComponent; return [n + ".csv", n + ".tracks.csv"] }.sorted()
+        XCTAssertEqual(try files(work.path + "/one"), expected)
+        XCTAssertEqual(try files(work.path + "/merged"), expected)
+        XCTAssertFalse(try files(work.path + "/s1").isEmpty)
+        XCTAssertFalse(try files(work.path + "/s2").isEmpty)
+        for name in expected {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: work.path + "/merged/" + name)),
+                           try Data(contentsOf: URL(fileURLWithPath: work.path + "/one/" + name)), name)
+        }
+        let rows = EndToEnd.parseCSV(try String(contentsOfFile: work.path + "/one/clip3.avi.csv", encoding: .utf8))
+        XCTAssertEqual(Set(rows.dropFirst().map { $0[0] }), ["0", "1", "2", "3", "4", "5"], "clip3 has six frames")
     }
 }

@@ -46,6 +46,18 @@ public struct FramesJob {
         public var notPhotos: [String] = []
         /// The signal that stopped the run early, if one did.
         public var stoppedBy: Int32?
+
+        public init() {}
+
+        /// Adds what another source's run did (`frames` over several sources).
+        public mutating func add(_ other: Summary) {
+            frames += other.frames
+            faces += other.faces
+            failures += other.failures
+            alreadyDone += other.alreadyDone
+            notPhotos += other.notPhotos
+            stoppedBy = stoppedBy ?? other.stoppedBy
+        }
     }
 
     /// Processes every frame in order; a frame that cannot be read is reported and skipped.

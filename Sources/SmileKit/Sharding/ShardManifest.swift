@@ -17,8 +17,14 @@ public struct ShardManifest: Codable, Equatable {
         self.complete = complete
     }
 
-    /// The manifest's file beside `table`.
-    public static func url(for table: URL) -> URL { table.appendingPathExtension("shard") }
+    /// The manifest's file beside `table`; for a folder of tables (`frames --out`), inside it.
+    public static func url(for table: URL) -> URL {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: table.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return table.appendingPathComponent(".smile.shard")
+        }
+        return table.appendingPathExtension("shard")
+    }
 
     /// Writes the manifest of `table` (atomically).
     public func write(for table: URL) throws {

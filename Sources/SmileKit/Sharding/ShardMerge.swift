@@ -12,10 +12,12 @@ public enum ShardMerge {
         public var rows: Int
     }
 
-    /// Merges `tables` (all CSV, or all `annotate` JSON) into `output`.
+    /// Merges `tables` (all CSV, or all `annotate` JSON, or all folders of `frames --out`) into `output`.
     public static func merge(_ tables: [URL], into output: URL) throws -> Summary {
         guard !tables.isEmpty else { throw ShardError("nothing to merge: name the shards' tables") }
         let ordered = try checkedShards(tables)
+        if tables.allSatisfy(isFolder) { return try mergeFolders(ordered, into: output) }
+        guard !tables.contains(where: isFolder) else { throw ShardError("cannot merge folders and tables together") }
         if tables.allSatisfy({ $0.pathExtension.lowercased() == "json" }) {
             return try mergeJSON(ordered, into: output)
         }
@@ -86,6 +88,35 @@ public enum ShardMerge {
         }
         try writeAtomically(Data(((header ?? "") + body).utf8), to: output)
         return Summary(shards: tables.count, rows: rows)
+    }
+
+    static func isFolder(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// The shards' folders of per-source tables (`frames --out`) copied into one folder; a file name
+    /// in two shards' folders is refused. Rows: the data rows of the tables copied.
+    static func mergeFolders(_ folders: [URL], into output: URL) throws -> Summary {
+        var owner: [String: URL] = [:]
+        var files: [(name: String, url: URL)] = []
+        for folder in folders {
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
+            for name in names {
+                if let other = owner[name] {
+                    throw ShardError("\(name) is in two shards' folders (\(other.path) and \(folder.path)): were they run with the same inputs?")
+                }
+                owner[name] = folder
+                files.append((name, folder.appendingPathComponent(name)))
+            }
+        }
+        var rows = 0
+        for file in files where !isFolder(file.url) {
+            let data = try Data(contentsOf: file.url)
+            rows += max(0, data.filter { $0 == UInt8(ascii: "\n") }.count - 1)
+            try writeAtomically(data, to: output.appendingPathComponent(file.name))
+        }
+        return Summary(shards: folders.count, rows: rows)
     }
 
     static func mergeJSON(_ tables: [URL], into output: URL) throws -> Summary {

@@ -3,32 +3,41 @@ import SmileCommandLine
 import Foundation
 import SmileKit
 
-/// `smile frames`: per-frame smile table for a frame directory or a video.
+/// `smile frames`: per-frame smile tables for frame directories or videos.
 struct FramesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frames",
-        abstract: "Classify every face in every frame of a frame directory or a video file.",
+        abstract: "Classify every face in every frame of frame directories or video files.",
         discussion: """
         Frames of a directory are taken in natural order (frame2 before frame10). The CSV has \
         one row per face per frame: frame,file,time_s,face,x,y,w,h,p_smile,smiling,track,p_smile_smoothed,angle; \
         a frame with no face gets one row with the face columns empty, so every frame is accounted for. \
         Faces are tracked from frame to frame: track is a person's id, stable across frames. \
         Ctrl-C or SIGTERM stops after the current frame, keeping every finished row; --resume \
-        continues from there.
+        continues from there. Several videos or frame directories go to --out DIR: NAME.csv and \
+        NAME.tracks.csv (the per-person summary) for each, NAME being its file or folder name; \
+        --annotate and --best-faces then get a subfolder NAME each. With --shard K/N each machine \
+        takes its part of the sources into its own --out folder; smile merge joins the folders.
 
         Examples:
           smile frames clip.mp4 --csv clip.csv --annotate clip-frames
           smile frames frames/ --csv frames.csv --fps 25
           smile frames frames/ --csv frames.csv --fps 25 --resume
           smile frames clip.mp4 --csv clip.csv --tracks people.csv --best-faces best
+          smile frames videos/*.mp4 --out tables --shard 2/4     # part 2 of 4 of an archive
         """
     )
 
-    @Argument(help: ArgumentHelp("A directory of frames or a video file.", valueName: "dir-or-video"))
-    var source: String
+    @Argument(help: ArgumentHelp("Directories of frames or video files.", valueName: "dir-or-video"))
+    var sources: [String]
 
-    @Option(help: ArgumentHelp("Per-frame CSV to write, - for standard output (rows as frames finish).", valueName: "file"))
-    var csv: String
+    @Option(help: ArgumentHelp("Per-frame CSV to write (one source), - for standard output (rows as frames finish).", valueName: "file"))
+    var csv: String?
+
+    @Option(help: ArgumentHelp("Folder for the tables of each source: NAME.csv and NAME.tracks.csv (instead of --csv).", valueName: "dir"))
+    var out: String?
+
+    @OptionGroup var sharding: ShardOption
 
     @Option(help: ArgumentHelp("Also write annotated frames into this directory.", valueName: "dir"))
     var annotate: String?
@@ -74,28 +83,66 @@ struct FramesCommand: ParsableCommand {
         guard maxMissed >= 0 else { throw ValidationError("--max-missed must be >= 0") }
         guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
         if csv == "-" && runOptions.resume { throw ValidationError("--resume continues a table in a file: give --csv FILE") }
+        guard (csv == nil) != (out == nil) else { throw ValidationError("give --csv FILE (one source) or --out DIR (any number of sources)") }
+        if sources.count > 1 && out == nil { throw ValidationError("several sources write a table each: give --out DIR instead of --csv") }
+        if out != nil && tracks != nil { throw ValidationError("with --out each source's summary is DIR/NAME.tracks.csv: leave out --tracks") }
+        let names = sources.map(Self.name(of:))
+        if let doubled = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            throw ValidationError("two sources are named \(doubled): their tables would be the same file")
+        }
     }
 
-    func run() throws {
-        let console = RunConsole.standardError()
-        var job = FramesJob(source: source, csvFile: URL(fileURLWithPath: csv == "-" ? "/dev/stdout" : csv),
-                            annotateDirectory: annotate.map { URL(fileURLWithPath: $0) }, framesPerSecond: fps,
+    /// The name a source's tables go by in --out: its file or folder name.
+    static func name(of source: String) -> String { URL(fileURLWithPath: source).standardizedFileURL.lastPathComponent }
+
+    /// The job for `source`: into --csv, or into --out as NAME.csv with its subfolders.
+    func job(for source: String) -> FramesJob {
+        let folder = out.map { URL(fileURLWithPath: $0) }
+        let name = Self.name(of: source)
+        let table = folder.map { $0.appendingPathComponent(name + ".csv") } ?? URL(fileURLWithPath: csv == "-" ? "/dev/stdout" : csv ?? "-")
+        let perSource = { (path: String) in folder == nil ? URL(fileURLWithPath: path) : URL(fileURLWithPath: path).appendingPathComponent(name) }
+        var job = FramesJob(source: source, csvFile: table, annotateDirectory: annotate.map(perSource), framesPerSecond: fps,
                             resume: runOptions.resume, force: runOptions.force)
         job.tracking.smoothing = smoothing
         job.videoDetection.fullPassInterval = fullPassInterval
         job.tracking.tracker.maxMissed = maxMissed
-        job.tracking.tracksFile = tracks.map { URL(fileURLWithPath: $0) }
-        job.tracking.bestFacesDirectory = bestFaces.map { URL(fileURLWithPath: $0) }
+        job.tracking.tracksFile = folder.map { $0.appendingPathComponent(name + ".tracks.csv") } ?? tracks.map { URL(fileURLWithPath: $0) }
+        job.tracking.bestFacesDirectory = bestFaces.map(perSource)
+        return job
+    }
+
+    func run() throws {
+        let console = RunConsole.standardError()
+        let shard = try sharding.parsed()
+        let mine = shard.map { shard in sources.filter { shard.contains(path: $0) } } ?? sources
+        let folder = out.map { URL(fileURLWithPath: $0) }
+        if let folder {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            if let shard { try ShardManifest(shard: shard, inputs: mine.count, complete: false).write(for: folder) }
+        }
         // A full pass on every frame is the reference the others are measured against: the full search.
         let pipeline = try makePipeline(detection, model, defaultSearch: fullPassInterval == 1 ? .full : .coarseToFine, video: true)
         let started = DispatchTime.now()
-        let summary: FramesJob.Summary
-        do { summary = try job.run(pipeline: pipeline, console: console, stop: StopRequest.onInterruptSignals()) } catch let failure as InputFailure {
-            console.failed(failure)
-            throw ExitCode(1)
-        } catch let error as OutputError {
-            console.note("error: \(error)")
-            throw ExitCode(1)
+        var summary = FramesJob.Summary()
+        let stop = StopRequest.onInterruptSignals()
+        for source in mine {
+            if mine.count > 1 { console.note("\(source):") }
+            do {
+                let part = try job(for: source).run(pipeline: pipeline, console: console, stop: stop)
+                summary.add(part)
+            } catch let failure as InputFailure {
+                console.failed(failure)
+                summary.failures.append(failure)
+                // One source that cannot be read: the others still go (as photos do in annotate).
+                if mine.count == 1 { throw ExitCode(1) }
+            } catch let error as OutputError {
+                console.note("error: \(error)")
+                throw ExitCode(1)
+            }
+            if summary.stoppedBy != nil { break }
+        }
+        if let folder, let shard, summary.stoppedBy == nil {
+            try ShardManifest(shard: shard, inputs: mine.count, complete: true).write(for: folder)
         }
         try exitIfStopped(summary.stoppedBy, done: summary.alreadyDone + summary.frames, console: console)
         runOptions.reportSkipped(summary.notPhotos, console: console)

@@ -9,8 +9,9 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Join the tables of runs made with --shard into the table one run would have written.",
         discussion: """
-        Give every shard's table (CSV of annotate or eval, or annotate's JSON); each must have the \
-        manifest its run wrote beside it (TABLE.shard). All shards 1 to N must be there once each, \
+        Give every shard's table (CSV of annotate or eval, or annotate's JSON), or every shard's \
+        frames --out folder; each must have the manifest its run wrote (TABLE.shard beside a \
+        table, .smile.shard in a folder). All shards 1 to N must be there once each, \
         every one finished (a stopped shard: run it again with --resume first), with one header, \
         and no photo in two of them; otherwise nothing is written. Rows come in shard order.
 
@@ -23,7 +24,7 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The shards' tables.", valueName: "table"))
     var tables: [String]
 
-    @Option(help: ArgumentHelp("The merged table.", valueName: "file"))
+    @Option(help: ArgumentHelp("The merged table (a folder when merging frames folders).", valueName: "file"))
     var out: String
 
     func run() throws {
