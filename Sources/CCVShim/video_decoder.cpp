@@ -317,6 +317,9 @@ int VideoDecoder::frameCount() const { return state_->frameCount; }
 bool VideoDecoder::next(cv::Mat &bgr, DecodedFrameInfo &info) {
     State &s = *state_;
     const FFmpeg &f = ffmpeg();
+    // Errors without a frame or new input between them (see below).
+    constexpr int kMostFailuresInARow = 1000;
+    int failuresInARow = 0;
     for (;;) {
         int rc = f.receiveFrame(s.codec, s.frame);
         if (rc == 0) {
@@ -352,10 +355,14 @@ bool VideoDecoder::next(cv::Mat &bgr, DecodedFrameInfo &info) {
             return false;
         }
         if (rc != AVERROR(EAGAIN)) {
-            // A frame the decoder could not finish; the stream goes on.
+            // A frame the decoder could not finish; the stream goes on. A decoder that only
+            // repeats its error without taking input would never end the loop: give up then.
+            if (++failuresInARow > kMostFailuresInARow)
+                s.fail("the decoder keeps failing after frame " + std::to_string(s.returned + s.lost) + " (" + describe(rc) + ")");
             s.gaps.push_back({s.nextOrdinal - 1, 1, describe(rc)});
             continue;
         }
+        failuresInARow = 0;
         if (s.draining) return false;
         s.feed();
     }
