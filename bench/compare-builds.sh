@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare-builds.sh - two smile binaries on the same inputs, alternated, pinned to one core.
 #
-# The development machine's speed drifts by up to a third within minutes, so two builds timed one
+# A machine's speed can drift by up to a third within minutes, so two builds timed one
 # after the other can differ by more than the change between them. This alternates them finely and
 # summarises what each did:
 #

@@ -36,7 +36,7 @@ final class DirectConvolution {
     }
 
     /// Scratch words one call of the small-plane kernel may use, which sets how many images it takes:
-    /// 128 Ki words (512 KiB), half the development machine's L2 cache a core.
+    /// 128 Ki words (512 KiB), half of a 1 MB L2 cache a core (AMD EPYC).
     static let planesColumnBudget = 128 * 1024
 
     /// Whether `smile_bf16_conv3x3` computes this shape (it beat the planes kernel at 16x16: 0.085

@@ -5,8 +5,8 @@ import SmileVision
 ///
 /// A full pass looks at the whole frame at every scale (as the detector's `pyramidSearch` says:
 /// `smile frames` searches coarse to fine, except at interval 1), which costs 30-60 ms at 640x360
-/// on one core of the development machine with our full search (150-270 ms with OpenCV's; `smile
-/// bench detect`), about 0.6 of that coarse to fine. Faces move little from one frame
+/// on one core of an AVX2 AMD EPYC with our full search (150-270 ms with OpenCV's;
+/// `smile-bench detect`), about 0.6 of that coarse to fine. Faces move little from one frame
 /// to the next, so between full passes the frame gets one region scan
 /// (`FaceDetector.detectFrontalFaces(in:regions:)`): the full pass's own pyramid, windows and
 /// grouping, but only windows inside a region around each recent face (its last box grown by

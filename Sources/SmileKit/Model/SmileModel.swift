@@ -25,7 +25,7 @@ public final class SmileModel {
     /// Faces each compute thread gets at least: a part smaller than this is not worth a thread.
     public static let minimumFacesPerThread = 4
     /// Faces per pass through the network. A pass of a few faces keeps each layer's activations in
-    /// the core's cache: on the development machine (AMD EPYC, 1 MB L2 a core) the shipped model
+    /// the core's cache: on an AMD EPYC with 1 MB of L2 a core the shipped model
     /// took 0.49 ms a face in float32 in passes of 4 against 0.53-0.54 in passes of 32 or 88, and
     /// 0.51-0.54 in passes of 1 or 2 (`smile-bench nn --model ... --batches 1,2,4,8,16,32,88`); in
     /// bfloat16 0.26 in passes of 4, 0.27 of 1, 0.30 of 32.

@@ -65,7 +65,7 @@ struct FramesCommand: ParsableCommand {
                                + "frames before it (rows come out n frames late). 1: search every whole frame, in full (the "
                                + "reference). Share of 1's faces found, 640x360 / 1080p clip: the default 3: 99.7% / 98.3%; 2: "
                                + "99.7% / 98.7%; 4: 98.3% / 96.0% (smile compare-frames). Speed on the 640x360 clip, one core of "
-                               + "the development machine, whole runs: 1: 18-21 frames/s; 2: 43; 3: 36-59 (12 runs); 4: 60. "
+                               + "an AVX2 AMD EPYC, whole runs: 1: 18-21 frames/s; 2: 43; 3: 36-59 (12 runs); 4: 60. "
                                + "With --detector yunet, 3 keeps 99.2% / 98.8% of 1's faces (docs/detection.md).",
                                valueName: "n"))
     var detectEvery: Int = VideoFaceDetector.Settings().fullPassInterval
