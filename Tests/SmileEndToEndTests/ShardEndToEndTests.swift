@@ -1,4 +1,5 @@
 import Foundation
+import SmileKit
 import SmileVision
 import XCTest
 
@@ -131,5 +132,56 @@ final class FramesShardEndToEndTests: XCTestCase {
         }
         let rows = EndToEnd.parseCSV(try String(contentsOfFile: work.path + "/one/clip3.avi.csv", encoding: .utf8))
         XCTAssertEqual(Set(rows.dropFirst().map { $0[0] }), ["0", "1", "2", "3", "4", "5"], "clip3 has six frames")
+    }
+}
+
+/// `smile eval` spread over shards, its reports joined by smile merge.
+final class EvalShardEndToEndTests: XCTestCase {
+    /// Three eval shards' report folders merge into the report of one run: the same scores, counts and figures.
+    func testEvalShardsMergeIntoOneReport() throws {
+        let work = try EndToEnd.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let model = try EndToEnd.tinyModelFile(in: work)
+        let set = work.appendingPathComponent("set")
+        for (label, count) in [("1", 5), ("0", 3)] {
+            let folder = set.appendingPathComponent(label)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<count { try FileManager.default.copyItem(atPath: EndToEnd.astronaut, toPath: folder.appendingPathComponent("p\(i).jpg").path) }
+        }
+        let blank = try ImageCodec.encode(Image(width: 120, height: 90, channels: 3, filledWith: 60), as: .png)
+        try Data(blank).write(to: set.appendingPathComponent("0/blank.png"))
+        let common = [set.path, "--detector", "haar,yunet", "--model", model.path]
+        XCTAssertEqual(try EndToEnd.run(["eval"] + common + ["--report", work.path + "/one"]).status, 0)
+        for k in 1...3 {
+            let part = try EndToEnd.run(["eval"] + common + ["--report", work.path + "/s\(k)", "--shard", "\(k)/3"])
+            XCTAssertEqual(part.status, 0, part.err)
+        }
+        let missing = try EndToEnd.run(["merge", work.path + "/s1", work.path + "/s3", "--out", work.path + "/merged"])
+        XCTAssertTrue(missing.err.contains("shard 2/3 missing"), missing.err)
+        let merged = try EndToEnd.run(["merge", work.path + "/s2", work.path + "/s1", work.path + "/s3", "--out", work.path + "/merged"])
+        XCTAssertEqual(merged.status, 0, merged.err)
+
+        let one = try EvaluationRecord.read(fromReportFolder: work.appendingPathComponent("one"))
+        let joined = try EvaluationRecord.read(fromReportFolder: work.appendingPathComponent("merged"))
+        XCTAssertEqual(joined.detectors.map(\.detector), ["haar", "yunet"])
+        for (a, b) in zip(one.results(replicates: 10), joined.results(replicates: 10)) {
+            XCTAssertEqual(b.result.examples, 9)
+            XCTAssertEqual(b.result.photos, a.result.photos)
+            XCTAssertEqual(b.result.notFound.map(\.path).sorted(), a.result.notFound.map(\.path).sorted(), "the blank photo")
+            for (modeA, modeB) in zip(a.result.modes, b.result.modes) {
+                XCTAssertEqual(modeB.metrics, modeA.metrics, modeA.name)
+                XCTAssertEqual(modeB.accuracyCI, modeA.accuracyCI, modeA.name)
+                XCTAssertEqual(modeB.roc.auc, modeA.roc.auc, modeA.name)
+            }
+            XCTAssertEqual(b.result.gallery.count, a.result.gallery.count)
+        }
+        // The summary table without the timing note and the bootstrap intervals (F1, AUC), which
+        // depend on the order of the samples.
+        func summary(_ folder: String) throws -> String {
+            let html = try String(contentsOfFile: work.path + "/" + folder + "/report.html", encoding: .utf8)
+            let section = html.components(separatedBy: "<section id=\"summary\">")[1].components(separatedBy: "</section>")[0]
+            return section.components(separatedBy: "\n").filter { !$0.contains("Detection + classification") && !$0.contains("<th>F1") && !$0.contains("<th>ROC AUC") }.joined(separator: "\n")
+        }
+        XCTAssertEqual(try summary("merged"), try summary("one"))
     }
 }

@@ -51,6 +51,11 @@ public struct EvaluationJob {
 
     /// Evaluates every input, naming each bad one on `console` and going on with the rest.
     public func run(pipeline: SmilePipeline, console: RunConsole) throws -> EvaluationResult {
+        try tally(pipeline: pipeline, console: console).result(replicates: bootstrapReplicates)
+    }
+
+    /// The raw outcome of evaluating every input (what `run` computes its figures from).
+    public func tally(pipeline: SmilePipeline, console: RunConsole) throws -> EvaluationTally {
         var failures: [InputFailure] = []
         var examples: [LabelledImage] = []
         for input in inputs {
@@ -69,9 +74,9 @@ public struct EvaluationJob {
         let manifestTable = shard == nil ? nil : csvFile.flatMap { OutputSafety.isDevicePath($0) ? nil : $0 }
         if let shard, let manifestTable { try ShardManifest(shard: shard, inputs: examples.count, complete: false).write(for: manifestTable) }
         let csv = try csvFile.map { try RowFile(url: $0, header: Self.csvHeader) }
-        var tally = Tally(threshold: Double(pipeline.threshold), galleryLimit: galleryLimit)
+        var tally = EvaluationTally(threshold: Double(pipeline.threshold), galleryLimit: galleryLimit)
+        tally.failures = failures
         let photos = Self.groupedByPath(examples)
-        var detectionSeconds = 0.0, processed = 0
         // Photos are read and searched one ahead on a thread of their own (PhotoStages), in order.
         let stages = PhotoStages(items: photos.map { ImageInputs.Item(path: $0.path, relativeName: $0.path) }, skip: [],
                                  detector: pipeline.detector)
@@ -81,7 +86,7 @@ public struct EvaluationJob {
             console.progress("evaluating", done: photo.index, total: photos.count)
             guard case .detected(let image, let detected, let detectionTime) = photo.content else {
                 if case .failed(let failure) = photo.content {
-                    failures.append(failure)
+                    tally.failures.append(failure)
                     console.failed(failure)
                 }
                 continue
@@ -91,8 +96,8 @@ public struct EvaluationJob {
             pipeline.recordDetection(detectionTime)
             let faces = pipeline.classify(detected, in: image)
             let classifyTime = stopwatch.elapsed
-            detectionSeconds += timesOnThreadCPU ? detectionTime.thread + classifyTime.thread : detectionTime.wall + classifyTime.wall
-            processed += 1
+            tally.detectionSeconds += timesOnThreadCPU ? detectionTime.thread + classifyTime.thread : detectionTime.wall + classifyTime.wall
+            tally.photos += 1
             let rows = tally.add(photo: group.path, image: image, examples: group.examples, whole: whole,
                                  faces: faces, minimumIoU: minimumIoU)
             try csv?.append(rows)
@@ -100,8 +105,7 @@ public struct EvaluationJob {
         console.progress("evaluating", done: photos.count, total: photos.count)
         try csv?.close()
         if let shard, let manifestTable { try ShardManifest(shard: shard, inputs: examples.count, complete: true).write(for: manifestTable) }
-        return tally.result(photos: processed, failures: failures, replicates: bootstrapReplicates,
-                            secondsPerPhoto: processed > 0 ? detectionSeconds / Double(processed) : nil)
+        return tally
     }
 
     /// Examples grouped by photo, in order of first appearance, so each photo is decoded once.

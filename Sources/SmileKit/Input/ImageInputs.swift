@@ -48,7 +48,7 @@ public enum ImageInputs {
 }
 
 /// An input that could not be processed: the path and why.
-public struct InputFailure: Error, Equatable, CustomStringConvertible, Sendable {
+public struct InputFailure: Error, Equatable, CustomStringConvertible, Sendable, Codable {
     public var path: String
     public var reason: String
     public init(path: String, reason: String) {

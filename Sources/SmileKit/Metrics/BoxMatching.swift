@@ -111,6 +111,16 @@ public struct DetectionCounts: Hashable, Sendable, Codable {
     /// Creates zero counts.
     public init() {}
 
+    /// These counts and `other`'s summed.
+    public func adding(_ other: DetectionCounts) -> DetectionCounts {
+        var sum = self
+        sum.truths += other.truths
+        sum.matched += other.matched
+        sum.missed += other.missed
+        sum.falseDetections += other.falseDetections
+        return sum
+    }
+
     /// matched / truths; nil when there are no ground-truth boxes.
     public var recall: Double? { BinaryMetrics.ratio(matched, truths) }
     /// matched / (matched + false detections); nil when there are no detections.
@@ -151,5 +161,14 @@ public struct DetectionStatistics: Hashable, Sendable, Codable {
             byBucket[FaceSizeBucket(box: detections[d]), default: DetectionCounts()].falseDetections += 1
         }
         return result
+    }
+
+    /// These statistics and `other`'s together, as if both images' matches had been added to one.
+    public func adding(_ other: DetectionStatistics) -> DetectionStatistics {
+        var sum = self
+        sum.images += other.images
+        sum.overall = overall.adding(other.overall)
+        for (bucket, counts) in other.byBucket { sum.byBucket[bucket] = sum.byBucket[bucket, default: DetectionCounts()].adding(counts) }
+        return sum
     }
 }

@@ -53,7 +53,7 @@ public enum EvaluationReport {
     }
 
     /// A misclassified face for the gallery.
-    public struct GalleryItem: Sendable {
+    public struct GalleryItem: Sendable, Codable {
         /// JPEG bytes of the face crop (embedded as a data URI).
         public var jpeg: Data
         /// The model's p(smile).

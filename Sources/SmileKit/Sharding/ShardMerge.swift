@@ -16,7 +16,10 @@ public enum ShardMerge {
     public static func merge(_ tables: [URL], into output: URL) throws -> Summary {
         guard !tables.isEmpty else { throw ShardError("nothing to merge: name the shards' tables") }
         let ordered = try checkedShards(tables)
-        if tables.allSatisfy(isFolder) { return try mergeFolders(ordered, into: output) }
+        if tables.allSatisfy(isFolder) {
+            if tables.allSatisfy(isEvaluationReport) { return try mergeEvaluationReports(ordered, into: output) }
+            return try mergeFolders(ordered, into: output)
+        }
         guard !tables.contains(where: isFolder) else { throw ShardError("cannot merge folders and tables together") }
         if tables.allSatisfy({ $0.pathExtension.lowercased() == "json" }) {
             return try mergeJSON(ordered, into: output)
@@ -93,6 +96,31 @@ public enum ShardMerge {
     static func isFolder(_ url: URL) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    static func isEvaluationReport(_ folder: URL) -> Bool {
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent(EvaluationRecord.fileName).path)
+    }
+
+    /// The shards' `eval --report` folders joined into one report folder (`report.html` and
+    /// `evaluation.json`) with the figures of one run over all their photos. Rows: labelled examples.
+    static func mergeEvaluationReports(_ folders: [URL], into output: URL) throws -> Summary {
+        var merged: EvaluationRecord?
+        var owner: [String: URL] = [:]
+        for folder in folders {
+            let record = try EvaluationRecord.read(fromReportFolder: folder)
+            for path in Set(record.detectors.first?.tally.photoPaths ?? []) {
+                if let other = owner[path] {
+                    throw ShardError("\(path) is in two shards' evaluations (\(other.path) and \(folder.path)): were they run with the same inputs?")
+                }
+                owner[path] = folder
+            }
+            merged = try merged.map { try $0.merged(with: record) } ?? record
+        }
+        guard var record = merged else { throw ShardError("nothing to merge: name the shards' report folders") }
+        record.command += " (shards merged by smile merge)"
+        try record.writeReport(record.results(), into: output)
+        return Summary(shards: folders.count, rows: record.detectors.first?.tally.examples ?? 0)
     }
 
     /// The shards' folders of per-source tables (`frames --out`) copied into one folder; a file name

@@ -29,7 +29,9 @@ struct EvalCommand: ParsableCommand {
         bootstrap for F1 and AUC), confusion matrices (TP FN / FP TN), and the threshold \
         that maximises accuracy next to the model's own. --report writes report.html \
         (self-contained: tables, ROC curves, detection by face size, a gallery of every \
-        misclassified face). Exit status is 0 only when every input was read.
+        misclassified face) and evaluation.json (the raw scores it is drawn from; the reports \
+        of a run's shards join into one with `smile merge`). Exit status is 0 only when every \
+        input was read.
 
         Example:
           smile dataset composite --faces genki4k --split-side test --backgrounds groups --out composite
@@ -37,6 +39,8 @@ struct EvalCommand: ParsableCommand {
           smile eval composite/faces.csv --report eval-faces
           smile eval ../shared/data/wild/faces.csv --side selection   # choose on one half of the photos
           smile eval ../shared/data/wild/faces.csv --detector haar,yunet --report both   # the detectors side by side
+          smile eval faces.csv --shard 1/2 --report r1 & smile eval faces.csv --shard 2/2 --report r2
+          smile merge r1 r2 --out report   # one report of both halves
         """
     )
 
@@ -67,24 +71,26 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let console = RunConsole.standardError()
         let loadedModel = try model.loadModel()
-        var results: [(kind: FaceDetector.Kind, result: EvaluationResult)] = []
+        let shard = try sharding.parsed()
+        var record = EvaluationRecord(model: runInfo(loadedModel).model, command: CommandLine.arguments.joined(separator: " "), detectors: [])
         for kind in detection.detectors.kinds {
             let pipeline = SmilePipeline(detector: try detection.makeDetector(kind: kind), model: loadedModel, threshold: model.threshold)
             var job = EvaluationJob(inputs: labelled, csvFile: csv.map { Self.csvFile($0, kind: kind, of: detection.detectors.kinds) },
                                     galleryLimit: gallery)
             job.timesOnThreadCPU = model.threads == 1
             job.photoSide = side
-            job.shard = try sharding.parsed()
-            results.append((kind, try job.run(pipeline: pipeline, console: console)))
+            job.shard = shard
+            record.detectors.append(.init(detector: kind.rawValue, tally: try job.tally(pipeline: pipeline, console: console)))
         }
+        let results = record.results()
         // A table of zeros would only hide the errors above it: nothing was measured.
         guard let first = results.first?.result, first.examples > 0 else {
             console.note("no labelled example could be read from \(labelled.joined(separator: ", ")): nothing to measure")
             throw ExitCode(1)
         }
         let several = results.count > 1
-        for (index, (kind, result)) in results.enumerated() {
-            if several { print("\(index > 0 ? "\n" : "")== detector: \(kind.rawValue)") }
+        for (index, (name, result)) in results.enumerated() {
+            if several { print("\(index > 0 ? "\n" : "")== detector: \(name)") }
             print(EvaluationText.table(result.modes, notes: result.notes), terminator: "")
             if let stats = result.detection {
                 print("\nFace detection against the labelled boxes (IoU >= 0.5):")
@@ -96,9 +102,11 @@ struct EvalCommand: ParsableCommand {
             }
         }
         if let report {
-            let url = URL(fileURLWithPath: report).appendingPathComponent("report.html")
-            try EvaluationReport.write(Self.reportInput(results, run: runInfo(loadedModel)), to: url)
-            console.note("report: \(url.path)")
+            let folder = URL(fileURLWithPath: report)
+            try record.writeReport(results, into: folder)
+            // The report is written once every photo was tried, so a shard's report folder is complete.
+            if let shard { try ShardManifest(shard: shard, inputs: first.examples, complete: true).write(for: folder) }
+            console.note("report: \(folder.appendingPathComponent("report.html").path)")
         }
         if results.contains(where: { !$0.result.failures.isEmpty }) { throw ExitCode(1) }
     }
@@ -109,36 +117,6 @@ struct EvalCommand: ParsableCommand {
         let url = URL(fileURLWithPath: path)
         let ext = url.pathExtension.isEmpty ? "csv" : url.pathExtension
         return url.deletingPathExtension().appendingPathExtension("\(kind.rawValue).\(ext)")
-    }
-
-    /// One report for every detector: "without detection" once, then each detector's two columns,
-    /// detection tables and misclassified faces under its name.
-    static func reportInput(_ results: [(kind: FaceDetector.Kind, result: EvaluationResult)], run: EvaluationReport.RunInfo) -> EvaluationReport.Input {
-        guard results.count > 1 else {
-            let r = results[0].result
-            return EvaluationReport.Input(title: "Smile evaluation", run: run, modes: r.modes, detection: r.detection,
-                                          gallery: r.gallery, notes: r.notes)
-        }
-        var modes = [results[0].result.withoutDetection]
-        var notes: [String] = [], gallery: [EvaluationReport.GalleryItem] = []
-        var input = EvaluationReport.Input(title: "Smile evaluation: " + results.map(\.kind.rawValue).joined(separator: " and "), run: run, modes: [])
-        for (kind, result) in results {
-            for var mode in [result.withDetectionFound, result.withDetectionAll] {
-                mode.name = "\(kind.rawValue): \(mode.name)"
-                modes.append(mode)
-            }
-            notes += result.notes.map { "\(kind.rawValue): \($0)" }
-            gallery += result.gallery.map { item in
-                var tagged = item
-                tagged.mode = "\(kind.rawValue)\(item.mode.map { ", \($0)" } ?? "")"
-                return tagged
-            }
-            if let stats = result.detection { input.detectionByDetector.append((kind.rawValue, stats)) }
-        }
-        input.modes = modes
-        input.notes = notes
-        input.gallery = gallery
-        return input
     }
 }
 

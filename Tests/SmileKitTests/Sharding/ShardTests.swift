@@ -1,4 +1,6 @@
+import Foundation
 import XCTest
+import SmileVision
 @testable import SmileKit
 
 final class ShardTests: XCTestCase {
@@ -42,5 +44,42 @@ final class ShardTests: XCTestCase {
         for shard in shards {
             XCTAssertEqual(Double(paths.filter { shard.contains(path: $0) }.count), 500, accuracy: 75)
         }
+    }
+}
+
+/// Joining evaluation tallies, as `smile merge` does for eval shards.
+final class EvaluationTallyMergeTests: XCTestCase {
+    private func tally(_ scores: [(Int, Double)], gallery: Int, threshold: Double = 0.5, limit: Int = 3) -> EvaluationTally {
+        var t = EvaluationTally(threshold: threshold, galleryLimit: limit)
+        t.without = scores.map { ScoredLabel(label: $0.0, probability: $0.1) }
+        t.found = t.without
+        t.all = t.without
+        t.photos = scores.count
+        t.detectionSeconds = Double(scores.count)
+        t.withErrors = (0..<gallery).map { EvaluationReport.GalleryItem(jpeg: Data([UInt8($0)]), probability: 0.9, trueLabel: 0, source: "s\($0)") }
+        t.galleryTotal = gallery
+        var stats = DetectionStatistics()
+        stats.add(detections: [Rect(x: 0, y: 0, width: 40, height: 40)], truths: [Rect(x: 0, y: 0, width: 40, height: 40), Rect(x: 100, y: 0, width: 40, height: 40)])
+        t.detection = stats
+        return t
+    }
+
+    func testMergedTallyIsTheSumOfBoth() throws {
+        let a = tally([(1, 0.9), (0, 0.2)], gallery: 2), b = tally([(1, 0.3)], gallery: 2)
+        let joined = try a.merged(with: b)
+        XCTAssertEqual(joined.without, a.without + b.without)
+        XCTAssertEqual(joined.photos, 3)
+        XCTAssertEqual(joined.detection?.overall.truths, 4)
+        XCTAssertEqual(joined.detection?.overall.matched, 2)
+        XCTAssertEqual(joined.detection?.overall.missed, 2)
+        XCTAssertEqual(joined.withErrors.count, 3, "the gallery stops at its limit")
+        XCTAssertEqual(joined.galleryTotal, 4, "but counts every item")
+        let result = joined.result(replicates: 10)
+        XCTAssertEqual(result.withoutDetection.metrics.accuracy, 2.0 / 3.0)
+        XCTAssertEqual(result.secondsPerPhotoWithDetection, 1)
+    }
+
+    func testTalliesAtOtherThresholdsAreRefused() {
+        XCTAssertThrowsError(try tally([(1, 0.9)], gallery: 0).merged(with: tally([(1, 0.9)], gallery: 0, threshold: 0.6)))
     }
 }
