@@ -4,23 +4,24 @@
 #   bench/run-benchmarks.sh [detect] [nn] [frames] [annotate] [photos] [train]    (default: all of them)
 #
 # Builds the release binary, then runs each case as its own process under GNU time (peak RSS)
-# pinned to core 0 with taskset, so the figures are one-core figures. Prints one markdown table
+# pinned to one core with taskset (core 0, or SMILE_BENCH_CORE), so the figures are one-core figures. Prints one markdown table
 # (case, figure, peak RSS MiB) and the machine: CPU model, cores, and the load average at the
 # start and at the end, so a reader can tell whether the machine was busy (every figure is wall
-# time: with a load average near or above the core count, other work shared core 0).
+# time: with a load average near or above the core count, other work may have shared the core).
 #
-# Environment: SMILE_DATA (default ../shared/data), SMILE_BENCH_SKIP_BUILD=1 (use the binary as
+# Environment: SMILE_DATA (default ../shared/data), SMILE_BENCH_CORE (the core, default 0), SMILE_BENCH_SKIP_BUILD=1 (use the binary as
 # it is), SMILE_BENCH_NN_ARGS (arguments of `smile-bench nn`, default: the shipped model at
 # batch 1, 4 and 32, in float32 and bfloat16 where the CPU has AVX-512 BF16), SMILE_BENCH_DETECT_EVERY (the faster frames setting checked against
 # --detect-every 1; default: the tool's default, or 5 while that is 1), SMILE_BENCH_TRAIN_LIMIT
 # (images per data set for the training cases, 600), SMILE_BENCH_KEEP=1 (keep the work folder with
 # every case's output). Takes about 10 minutes on an idle 2-vCPU machine, two to three times that
-# when other jobs share core 0.
+# when other jobs share the core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data="${SMILE_DATA:-../shared/data}"
 [ -d "$data" ] || { echo "run-benchmarks: no data folder at $data (set SMILE_DATA)" >&2; exit 2; }
 data="$(cd "$data" && pwd)"
+core="${SMILE_BENCH_CORE:-0}"
 bin="$PWD/.build/release/smile"
 # The benchmarks of a build: its smile-bench, or `smile bench` in builds from before it was split off.
 bench_command() { if [ -x "$(dirname "$1")/smile-bench" ]; then echo "$(dirname "$1")/smile-bench"; else echo "$1 bench"; fi; }
@@ -46,11 +47,11 @@ notes="$work/notes.txt"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 started=$(date +%s)
 
-# timed NAME CMD...: runs CMD pinned to core 0 under GNU time; stdout in $work/NAME.out,
+# timed NAME CMD...: runs CMD pinned to $core under GNU time; stdout in $work/NAME.out,
 # stderr in $work/NAME.err; sets WALL (seconds) and RSS_MIB. Fails the script if CMD fails.
 timed() {
   local name="$1"; shift
-  if ! /usr/bin/time -f '%e %M' -o "$work/$name.time" taskset -c 0 "$@" >"$work/$name.out" 2>"$work/$name.err"; then
+  if ! /usr/bin/time -f '%e %M' -o "$work/$name.time" taskset -c "$core" "$@" >"$work/$name.out" 2>"$work/$name.err"; then
     echo "run-benchmarks: case $name failed: $*" >&2; tail -5 "$work/$name.err" >&2; exit 1
   fi
   read -r WALL rss_kib <"$work/$name.time"
@@ -97,8 +98,8 @@ bench_frames() {
   echo "frames" >&2
   # The faster setting checked against --detect-every 1: the tool's default, or 5 while that is 1.
   local default_every fast_every fast_label clip name every frames
-  default_every=$("$bin" frames --help | tr -s ' \n' ' ' | sed 's/.*--detect-every <n>//; s/ --[a-z].*//' |
-    grep -oE 'default: [0-9]+' | grep -oE '[0-9]+' || echo 1)
+  default_every=$("$bin" frames --help | tr -s ' \n' ' ' | sed 's/.*--detect-every <n>//' |
+    grep -oE '\(default: [0-9]+\)' | head -1 | grep -oE '[0-9]+' || echo 1)
   if [ -n "${SMILE_BENCH_DETECT_EVERY:-}" ]; then fast_every="$SMILE_BENCH_DETECT_EVERY"; fast_label="--detect-every $fast_every"
   elif [ "$default_every" -gt 1 ]; then fast_every="$default_every"; fast_label="default, --detect-every $fast_every"
   else fast_every=5; fast_label="--detect-every 5; the default is 1, the row above"
@@ -158,7 +159,7 @@ for c in "${cases[@]}"; do "bench_$c"; done
 
 echo "## smile benchmarks ($(date -u '+%Y-%m-%d %H:%M UTC'), $(git rev-parse --short HEAD 2>/dev/null || echo 'no git'))"
 echo
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; every case pinned to core 0 (taskset -c 0)"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; every case pinned to core $core (taskset -c $core)"
 echo "load average (1, 5, 15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg); $(( $(date +%s) - started )) s in all"
 echo
 echo "| case | figure | peak RSS MiB |"
