@@ -21,9 +21,7 @@ extension FaceDetector {
             let faces = boxes.map { DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .frontal) }
             return Self.unscaled(faces, scale: scale).sorted { $0.box.area > $1.box.area }
         }
-        let faces = NonMaximumSuppression.suppress(try grouped(settings.minNeighbours), iouThreshold: settings.nmsIoU,
-                                                   minimumAreaRatio: NonMaximumSuppression.singlePassAreaRatio)
-            .sorted { $0.box.area > $1.box.area }
+        let faces = NonMaximumSuppression.suppressInOrder(try grouped(settings.minNeighbours), iouThreshold: settings.nmsIoU)
         let weaker = try grouped(candidateNeighbours).filter { candidate in
             !faces.contains { $0.box.intersectionOverUnion(candidate.box) >= 0.3 }
         }

@@ -60,7 +60,7 @@ extension FaceDetector {
         }
         // One box per face: across passes, and within the frontal pass for two boxes of one face.
         faces = extraPasses ? merged(faces)
-            : NonMaximumSuppression.suppress(faces, iouThreshold: settings.nmsIoU, minimumAreaRatio: NonMaximumSuppression.singlePassAreaRatio)
+            : NonMaximumSuppression.suppressInOrder(faces, iouThreshold: settings.nmsIoU)
         if let eyeCascade, settings.eyeCheck {
             faces = try faces.filter { try Self.hasEye($0, in: working, eyeCascade: eyeCascade) }
         }

@@ -29,8 +29,7 @@ extension FaceDetector {
         let faces = try cascade.detect(in: working, parameters: parameters, regions: mapped, sides: ranges).map {
             DetectedFace(box: $0.rect, neighbours: $0.neighbours, pass: .frontal)
         }
-        return NonMaximumSuppression.suppress(Self.unscaled(faces, scale: scale), iouThreshold: settings.nmsIoU,
-                                                   minimumAreaRatio: NonMaximumSuppression.singlePassAreaRatio)
+        return NonMaximumSuppression.suppressInOrder(Self.unscaled(faces, scale: scale), iouThreshold: settings.nmsIoU)
             .sorted { $0.box.area > $1.box.area }
     }
 }

@@ -58,6 +58,15 @@ public enum NonMaximumSuppression {
         clusters(faces, iouThreshold: iouThreshold, containment: containment, minimumAreaRatio: minimumAreaRatio).map { faces[$0.kept] }
     }
 
+    /// The kept faces of one pass, in their input order: `suppress` without reordering, so that a
+    /// pass in which no box lies inside another gives its faces exactly as before (ties in size
+    /// keep the cascade's grouping order when sorted largest first).
+    public static func suppressInOrder(_ faces: [DetectedFace], iouThreshold: Double = defaultIoUThreshold,
+                                       minimumAreaRatio: Double = singlePassAreaRatio) -> [DetectedFace] {
+        let kept = Set(clusters(faces, iouThreshold: iouThreshold, minimumAreaRatio: minimumAreaRatio).map(\.kept))
+        return faces.indices.filter(kept.contains).map { faces[$0] }
+    }
+
     /// The area ratio above which boxes of one pass nested in each other are one face (see `clusters`).
     public static let singlePassAreaRatio = 0.25
 
