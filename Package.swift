@@ -76,12 +76,14 @@ let package = Package(
         .target(name: "CMallocTuning"),
         // A 3x3 convolution with bfloat16 products (AVX-512 BF16), in C: Swift has no vdpbf16ps.
         .target(name: "CBFloat16Kernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // A 3x3 convolution with 8-bit products (AVX-512 VNNI, AVX2), in C: Swift has no vpdpbusd or vpmaddubsw.
+        .target(name: "CInt8Kernels", cSettings: [.unsafeFlags(["-O2"])]),
         // The packed-weight GEMM micro-kernel for small inference convolutions (AVX2 + FMA).
         .target(name: "SmileKernels", dependencies: ["CCPUFeatures"], swiftSettings: [.unsafeFlags(kernelFlags)]),
         // Tensors, layers, optimisers, VGG-19, safetensors. Knows nothing of faces.
         .target(
             name: "SmileNN",
-            dependencies: ["CBLAS", "CHDF5", "CCPUFeatures", "SmileKernels", "CBFloat16Kernels"],
+            dependencies: ["CBLAS", "CHDF5", "CCPUFeatures", "SmileKernels", "CBFloat16Kernels", "CInt8Kernels"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         // Swift face of the OpenCV shim: images, Haar detection, video frames.
@@ -112,10 +114,10 @@ let package = Package(
         // `smile-bench`: the benchmarks, apart from the tool users run (as swift-nio keeps its benchmarks).
         .executableTarget(
             name: "smile-bench",
-            dependencies: ["SmileBenchmarks", "SmileCommandLine", "SmileKit", "SmileNN", "SmileVision",
+            dependencies: ["SmileBenchmarks", "SmileCommandLine", "SmileKit", "SmileNN", "SmileVision", "CInt8Kernels",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "SmileKernels", "CHDF5", "CBFloat16Kernels", "SmileBenchmarks"]),
+        .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "SmileKernels", "CHDF5", "CBFloat16Kernels", "CInt8Kernels", "SmileBenchmarks"]),
         .testTarget(name: "SmileVisionTests", dependencies: ["SmileVision"]),
         .testTarget(name: "SmileKitTests", dependencies: ["SmileKit", "SmileBenchmarks"]),
         .testTarget(name: "SmileEndToEndTests", dependencies: ["SmileKit", "smile", "smile-bench"]),

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# compare-precision.sh - the classifier in float32 and in bfloat16 on the same labelled faces.
+# compare-precision.sh - the classifier in float32 and in bfloat16 (or int8) on the same labelled faces.
 #
 #   bench/compare-precision.sh [WORK_DIR]     (default /tmp/smile-precision)
+#   PRECISION=int8 SMILE_MODEL=calibrated.safetensors bench/compare-precision.sh
 #
 # Builds labelled sets from ../shared/data (GENKI-4K and SMILEsmileD test sides at scale 1, CK+48
 # and all of muxspace as class folders of links, and GENKI's test side pasted into the group photos
-# at 0.5/0.25/0.12), runs `smile eval` on each with --precision float32 and --precision bfloat16,
-# and prints per set and column (without and with detection) both accuracies, how many verdicts
-# differ and how far the probabilities are apart. Needs a CPU with AVX-512 BF16. Runs by hand,
-# not in CI (about 2 minutes on one core).
+# at 0.5/0.25/0.12, and the wild set's hand-labelled faces), runs `smile eval` on each with
+# --precision float32 and --precision $PRECISION (bfloat16 unless set), and prints per set and
+# column (without and with detection) both accuracies, how many verdicts differ and how far the
+# probabilities are apart. bfloat16 needs a CPU with AVX-512 BF16, int8 AVX2 and a calibrated model
+# (`smile model calibrate`). Runs by hand, not in CI (about 3 minutes on one core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-grep -q avx512_bf16 /proc/cpuinfo || { echo "compare-precision: this CPU has no AVX-512 BF16" >&2; exit 2; }
+other="${PRECISION:-bfloat16}"
+[ "$other" != bfloat16 ] || grep -q avx512_bf16 /proc/cpuinfo || { echo "compare-precision: this CPU has no AVX-512 BF16" >&2; exit 2; }
 data="$(cd "${SMILE_DATA:-../shared/data}" && pwd)"
 work="${1:-/tmp/smile-precision}"
 bin=.build/release/smile
@@ -36,12 +39,13 @@ if [ ! -d "$work/muxspace" ]; then
     [ -f "$data/muxspace/images/$file" ] && ln -sf "$data/muxspace/images/$file" "$work/muxspace/$smile/"
   done
 fi
-for set in genki4k smilesmiled ckplus48 muxspace composite; do
-  for precision in float32 bfloat16; do
-    "$bin" eval "$work/$set" --model "$model" --precision "$precision" --csv "$work/$set-$precision.csv" > "$work/$set-$precision.log" 2>&1
+for set in genki4k smilesmiled ckplus48 muxspace composite wild; do
+  input="$work/$set"; [ "$set" = wild ] && input="$data/wild/faces.csv"
+  for precision in float32 "$other"; do
+    "$bin" eval "$input" --model "$model" --precision "$precision" --csv "$work/$set-$precision.csv" > "$work/$set-$precision.log" 2>&1
   done
   echo "== $set"
-  python3 - "$work/$set-float32.csv" "$work/$set-bfloat16.csv" <<'PY'
+  python3 - "$work/$set-float32.csv" "$work/$set-$other.csv" "$other" <<'PY'
 import csv, sys
 def rows(path):
     return {r['image'] + '|' + r['x'] + '|' + r['y']: r for r in csv.DictReader(open(path))}
@@ -55,7 +59,7 @@ for column in ['p_without_detection', 'p_with_detection']:
         return sum((float(t[k][column]) >= 0.5) == (t[k]['label'] == '1') for k in keys) / len(keys)
     flips = sum((float(a[k][column]) >= 0.5) != (float(b[k][column]) >= 0.5) for k in keys)
     gaps = sorted(abs(float(a[k][column]) - float(b[k][column])) for k in keys)
-    print(f"{column}: n {len(keys)}; accuracy float32 {accuracy(a):.4f}, bfloat16 {accuracy(b):.4f}; "
+    print(f"{column}: n {len(keys)}; accuracy float32 {accuracy(a):.4f}, {sys.argv[3]} {accuracy(b):.4f}; "
           f"verdicts differing {flips}; |p difference| median {gaps[len(gaps) // 2]:.4f}, "
           f"99th percentile {gaps[int(len(gaps) * 0.99)]:.4f}, max {gaps[-1]:.4f}")
 PY

@@ -22,7 +22,7 @@ public struct LayerTiming: Sendable {
     public var name: String
     /// Output shape for the timed input.
     public var outputShape: [Int]
-    /// "direct", "direct-bf16" (the direct convolution in bfloat16), "wino2x2", "wino4x4", "im2col", "packed" (im2col on the packed-weight kernel), or "" for layers that are not convolutions.
+    /// "direct", "direct-bf16" (the direct convolution in bfloat16), "direct-int8" (in int8), "wino2x2", "wino4x4", "im2col", "packed" (im2col on the packed-weight kernel), or "" for layers that are not convolutions.
     public var path: String
     /// Multiply-adds times two of the layer as a direct convolution / matrix product (0 for cheap layers).
     public var flops: Double
@@ -110,7 +110,9 @@ public enum InferenceTiming {
             var path = "", flops = 0.0
             if let conv = layer as? Conv2D {
                 let x = inputs[i], y = shapes[i]
-                if conv.usesDirect(batch: x[0], height: x[2], width: x[3]) {
+                if conv.usesInt8(height: x[2], width: x[3]) {
+                    path = "direct-int8"
+                } else if conv.usesDirect(batch: x[0], height: x[2], width: x[3]) {
                     path = conv.usesBFloat16(height: x[2], width: x[3]) ? "direct-bf16" : "direct"
                 } else {
                     switch conv.winogradTile(batch: x[0], height: x[2], width: x[3]) {

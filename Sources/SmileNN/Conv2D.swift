@@ -23,6 +23,9 @@ public final class Conv2D: Layer {
     public var algorithm: ConvolutionAlgorithm = .auto
     /// In what precision inference forward passes multiply (see `ConvolutionPrecision`); training always in float.
     public var precision: ConvolutionPrecision = .float32
+    /// The calibrated largest input of each input channel (after clipping rare outliers), which
+    /// sets the int8 path's input scales; nil: no calibration, the layer never runs in int8.
+    public var int8InputMaxima: [Float]?
     /// When false, `backward` only accumulates parameter gradients and returns an unspecified tensor.
     var needsInputGradient = true
 
@@ -115,6 +118,14 @@ public final class Conv2D: Layer {
             && DirectConvolution.appliesBFloat16(inputs: inputChannels, outputs: outputChannels, height: height, width: width)
     }
 
+    /// Whether an inference forward pass on a `height x width` input multiplies in int8 (`precision`
+    /// asks for it, the layer is calibrated, and this CPU runs the int8 kernels).
+    public func usesInt8(height: Int, width: Int) -> Bool {
+        precision == .int8 && kernelSize == 3 && padding == 1
+            && int8InputMaxima.map { $0.count == inputChannels && $0.allSatisfy { $0 >= 0 && $0.isFinite } } == true
+            && ConvolutionPrecision.int8Supported
+    }
+
     /// Whether the direct convolution beats im2col and Winograd for a layer with these channels.
     ///
     /// Measured with `smile-bench nn --model models/smile-default.safetensors --conv auto,direct --per-layer`
@@ -180,6 +191,11 @@ public final class Conv2D: Layer {
         let n = input.shape[0], h = input.shape[2], w = input.shape[3]
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "\(name): input \(h)x\(w) too small")
+        if !training && usesInt8(height: h, width: w), let maxima = int8InputMaxima {
+            direct.forwardInt8(input, weight: weight, bias: bias, fusedReLU: fusedReLU, inputMaxima: maxima, into: &output)
+            cachedInput = nil
+            return output
+        }
         if !training && usesDirect(batch: n, height: h, width: w) {
             direct.forward(input, weight: weight, bias: bias, fusedReLU: fusedReLU, precision: precision, into: &output)
             cachedInput = nil

@@ -1,4 +1,5 @@
 import CBFloat16Kernels
+import CInt8Kernels
 import SmileKernels
 
 /// A 3x3 stride-1 pad-1 convolution computed directly (SmileKernels' `directConvolution3x3`), for
@@ -17,6 +18,13 @@ final class DirectConvolution {
     private var packedPairs: [UInt32] = []
     private var packedPairsVersion: Int?
     private var pairScratch: [UInt32] = []
+    /// The int8 kernel's packed weights (input scales folded in), their per-output scales, what they
+    /// were packed from, the input multipliers, and its scratch.
+    private var packedQuads: [UInt32] = []
+    private var outputScales: [Float] = []
+    private var packedQuadsSource: (version: Int, maxima: [Float])?
+    private var inputMultipliers: [Float] = []
+    private var quadScratch: [UInt32] = []
 
     init(inputChannels: Int, outputChannels: Int) {
         self.inputChannels = inputChannels
@@ -102,6 +110,58 @@ final class DirectConvolution {
                 }
             }
         }
+    }
+
+    /// `forward` with the int8 kernel (`CInt8Kernels`) on this CPU's engine, image by image, input
+    /// channel c quantised to 0...127 over `0...inputMaxima[c]` (0: the channel is taken as 0).
+    func forwardInt8(_ input: Tensor, weight: Parameter, bias: Parameter?, fusedReLU: Bool, inputMaxima: [Float],
+                     engine: Int32 = ConvolutionPrecision.int8Engine, into output: inout Tensor) {
+        let h = Int32(input.shape[2]), w = Int32(input.shape[3])
+        let cin = Int32(inputChannels), cout = Int32(outputChannels)
+        prepareQuads(weight, inputMaxima: inputMaxima)
+        ensureCapacity(&quadScratch, smile_int8_conv3x3_scratch_count(cin, cout, h, w))
+        packedQuads.withUnsafeBufferPointer { p in
+            quadScratch.withUnsafeMutableBufferPointer { s in
+                outputScales.withUnsafeBufferPointer { scales in
+                    inputMultipliers.withUnsafeBufferPointer { m in
+                        withPointers(input, bias: bias, into: &output) { x, b, y in
+                            for image in 0..<input.shape[0] {
+                                smile_int8_conv3x3(engine, x + image * Int(cin * h * w), cin, h, w, m.baseAddress!, p.baseAddress!,
+                                                   cout, scales.baseAddress!, b, fusedReLU ? 1 : 0, s.baseAddress!,
+                                                   y + image * Int(cout * h * w))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The input scales `maxima / 127` folded into the weights (an input channel quantised by
+    /// `127 / max` is multiplied by weights grown by `max / 127`), then packed, if the weights or the
+    /// maxima changed since they were last packed.
+    private func prepareQuads(_ weight: Parameter, inputMaxima maxima: [Float]) {
+        if let source = packedQuadsSource, source.version == weight.version, source.maxima == maxima { return }
+        precondition(weight.value.shape == [outputChannels, inputChannels, 3, 3], "direct convolution needs [out, in, 3, 3] weights")
+        precondition(maxima.count == inputChannels, "one int8 input maximum per input channel")
+        var folded = weight.value.data
+        for o in 0..<outputChannels {
+            for c in 0..<inputChannels {
+                let scale = maxima[c] / 127
+                for k in 0..<9 { folded[(o * inputChannels + c) * 9 + k] *= scale }
+            }
+        }
+        inputMultipliers = maxima.map { $0 > 0 ? 127 / $0 : 0 }
+        packedQuads = [UInt32](repeating: 0, count: smile_int8_conv3x3_packed_count(Int32(outputChannels), Int32(inputChannels)))
+        outputScales = [Float](repeating: 0, count: outputChannels)
+        folded.withUnsafeBufferPointer { w in
+            packedQuads.withUnsafeMutableBufferPointer { p in
+                outputScales.withUnsafeMutableBufferPointer { scales in
+                    smile_int8_conv3x3_pack(w.baseAddress!, Int32(outputChannels), Int32(inputChannels), p.baseAddress!, scales.baseAddress!)
+                }
+            }
+        }
+        packedQuadsSource = (weight.version, maxima)
     }
 
     /// Shapes `output` as `[N, out, H, W]` for `input` `[N, in, H, W]` and calls `body` with the

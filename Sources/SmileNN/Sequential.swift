@@ -135,6 +135,26 @@ public final class Sequential {
         invalidateInference()
     }
 
+    /// Sets each convolution's calibrated int8 input maxima (one per input channel) by layer name (absent: none).
+    public func setInt8InputMaxima(_ maxima: [String: [Float]]) {
+        for case let conv as Conv2D in layers { conv.int8InputMaxima = maxima[conv.name] }
+        invalidateInference()
+    }
+
+    /// Runs the inference plan on `batch` in float32 and hands `body` each convolution's name and
+    /// input, in order (for calibrating the int8 path).
+    public func forEachConvolutionInput(_ batch: Tensor, _ body: (String, Tensor) -> Void) {
+        let plan = inferenceLayers
+        let saved = plan.map { ($0 as? Conv2D)?.precision }
+        for case let conv as Conv2D in plan { conv.precision = .float32 }
+        defer { for (layer, precision) in zip(plan, saved) { if let conv = layer as? Conv2D, let precision { conv.precision = precision } } }
+        var h = batch
+        for layer in plan {
+            if let conv = layer as? Conv2D { body(conv.name, h) }
+            h = layer.forward(h, training: false)
+        }
+    }
+
     /// Drops the cached inference plan; the next prediction rebuilds it.
     public func invalidateInference() {
         inferencePlan = []
@@ -164,6 +184,7 @@ public final class Sequential {
                 let fused = Conv2D(name: conv.name, weight: w, bias: b, padding: conv.padding)
                 fused.algorithm = conv.algorithm
                 fused.precision = conv.precision
+                fused.int8InputMaxima = conv.int8InputMaxima
                 if nextIsReLU(j) { fused.fusedReLU = true; j += 1 }
                 plan.append(fused)
                 i = j

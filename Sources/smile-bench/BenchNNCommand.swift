@@ -1,3 +1,4 @@
+import CInt8Kernels
 import ArgumentParser
 import SmileBenchmarks
 import SmileCommandLine
@@ -52,6 +53,10 @@ struct BenchNNCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Convolution precisions: float32, bfloat16 (comma-separated; default: the tool's, bfloat16 "
                                + "where the CPU has AVX-512 BF16, else float32).", valueName: "list"))
     var precision: String?
+
+    @Option(help: ArgumentHelp("The int8 kernels' engine: vnni (AVX-512 VNNI, the default where the CPU has it) or "
+                               + "avx2 (vpmaddubsw, as on CPUs without VNNI), to time both on one CPU.", valueName: "engine"))
+    var int8Engine: String?
     @Option(help: ArgumentHelp("What to time: base (conv base only), net (whole network); comma-separated.", valueName: "list"))
     var parts = "net"
     @Flag(help: "Time the convolutional base only (same as --parts base).")
@@ -102,6 +107,9 @@ struct BenchNNCommand: ParsableCommand {
         let t = try list(threads, "threads") { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
         let c = try list(conv, "conv") { ConvolutionAlgorithm(rawValue: $0) }
         let r = try precision.map { try list($0, "precision") { ConvolutionPrecision(rawValue: $0) } } ?? [.fastest]
+        if r.contains(.int8) && !ConvolutionPrecision.int8Supported {
+            throw ValidationError("--precision int8 needs a CPU with AVX2, which this one lacks")
+        }
         if r.contains(.bfloat16) && !ConvolutionPrecision.bfloat16Supported {
             throw ValidationError("--precision bfloat16 needs a CPU with AVX-512 BF16, which this one lacks")
         }
@@ -110,6 +118,11 @@ struct BenchNNCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let int8Engine {
+            let engines = ["vnni": Int32(SMILE_INT8_AVX512_VNNI.rawValue), "avx2": Int32(SMILE_INT8_AVX2.rawValue)]
+            guard let engine = engines[int8Engine] else { throw ValidationError("--int8-engine is vnni or avx2, not '\(int8Engine)'") }
+            guard ConvolutionPrecision.useInt8Engine(engine) else { throw ValidationError("this CPU has no \(int8Engine) engine") }
+        }
         let plan = try plan()
         let timingClock = InferenceTiming.Clock(rawValue: clock) ?? .wall
         print("machine: \(MachineInfo.cpuModel), \(MachineInfo.coreCount) cores, OpenBLAS \(MachineInfo.blasCoreName ?? "?")")
@@ -186,7 +199,7 @@ struct BenchNNCommand: ParsableCommand {
     private func fields(_ r: Row) -> [String] {
         let b = Double(r.batch)
         return [r.model, String(format: "%g", r.width), "\(r.channels)x\(r.height)x\(r.widthPx)", "\(r.batch)", "\(r.threads)",
-                r.conv.rawValue, r.precision == .bfloat16 ? "bf16" : "f32", r.part, String(format: "%.2f", r.timing.median), String(format: "%.2f", r.timing.min),
+                r.conv.rawValue, ["float32": "f32", "bfloat16": "bf16"][r.precision.rawValue] ?? r.precision.rawValue, r.part, String(format: "%.2f", r.timing.median), String(format: "%.2f", r.timing.min),
                 String(format: "%.2f", r.timing.median / b), String(format: "%.2f", r.timing.min / b),
                 String(format: "%.1f", r.flops / (r.timing.median * 1e6))]
     }

@@ -26,6 +26,10 @@ public struct ModelMetadata: Codable, Equatable, Sendable {
     public var threshold: Float
     /// How the model was trained and how well it did.
     public var provenance: [String: String]
+    /// The int8 path's calibration: each convolution's largest input per input channel (clipped,
+    /// see `Int8Calibration`) by layer name; nil until `smile model calibrate` measured it. Layers
+    /// absent run in float.
+    public var int8InputMaxima: [String: [Float]]?
 
     public init(architecture: String, network: VGG19Configuration, normalisationMean: [Float], normalisationStd: [Float],
                 framing: CropFraming, classes: [String] = ["no_smile", "smile"], threshold: Float = 0.5,
@@ -69,7 +73,7 @@ extension ModelMetadata {
             "network": json(network), "normalisation_mean": json(normalisationMean),
             "normalisation_std": json(normalisationStd), "framing": json(framing), "classes": json(classes),
             "threshold": String(threshold), "provenance": json(provenance),
-        ]
+        ].merging(int8InputMaxima.map { ["int8_input_maxima": json($0)] } ?? [:]) { first, _ in first }
     }
 
     /// Decodes and checks metadata read from a model file named `source`.
@@ -99,6 +103,13 @@ extension ModelMetadata {
                   normalisationStd: try json("normalisation_std", as: [Float].self),
                   framing: try json("framing", as: CropFraming.self), classes: try json("classes", as: [String].self),
                   threshold: threshold, provenance: try json("provenance", as: [String: String].self))
+        if pairs["int8_input_maxima"] != nil {
+            let maxima = try json("int8_input_maxima", as: [String: [Float]].self)
+            guard maxima.values.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0.isFinite } }) else {
+                throw Invalid(source: source, reason: "int8 input maxima must be finite and not negative")
+            }
+            int8InputMaxima = maxima
+        }
         try validate(source: source)
     }
 

@@ -42,12 +42,15 @@ public final class SmileModel {
     /// left zero without `randomWeights`, for weights loaded next).
     public static func makeNetwork(for metadata: ModelMetadata, seed: UInt64, randomWeights: Bool = true) -> Sequential {
         let net = metadata.network
+        let network: Sequential
         switch metadata.architecture {
         case "benchmark-cnn":
-            return BenchmarkCNN.make(inputChannels: net.inputChannels, inputHeight: net.inputHeight, inputWidth: net.inputWidth, seed: seed)
+            network = BenchmarkCNN.make(inputChannels: net.inputChannels, inputHeight: net.inputHeight, inputWidth: net.inputWidth, seed: seed)
         default:
-            return VGG19.make(net, seed: seed, randomWeights: randomWeights)
+            network = VGG19.make(net, seed: seed, randomWeights: randomWeights)
         }
+        if let maxima = metadata.int8InputMaxima { network.setInt8InputMaxima(maxima) }
+        return network
     }
 
     /// Loads a model file, checking its metadata and every tensor's name and shape.

@@ -234,26 +234,52 @@ extension TrainingJob {
     /// crops (`smile model test`): the same split and tight-crop boxes as a training run's report.
     public static func testExisting(_ model: SmileModel, dataRoot: String, sets: [String], cascadePath: String,
                                     log: @escaping (String) -> Void) throws -> [String: BinaryMetrics] {
+        let framed = try framedSets(for: model, dataRoot: dataRoot, sets: Set(sets + ["ckplus48"]), cascadePath: cascadePath)
+        return try testSides(model, sets: framed.sets, split: framed.split, tightBoxes: framed.tightBoxes,
+                             bank: { faces, _ in try framed.bank(faces) }, log: log).metrics
+    }
+
+    /// Crops for calibrating `model`'s int8 path (`Int8Calibration`): `count` faces from the train
+    /// sides of `sets`, as many from each, drawn by `seed`, framed as training frames them.
+    public static func calibrationCrops(for model: SmileModel, dataRoot: String, sets: [String], count: Int, seed: UInt64,
+                                        cascadePath: String) throws -> FaceCropBank {
+        let framed = try framedSets(for: model, dataRoot: dataRoot, sets: Set(sets), cascadePath: cascadePath)
+        var rng = SeededRandom(seed: seed)
+        let names = framed.sets.keys.sorted()
+        var chosen: [LabelledFace] = []
+        for name in names {
+            var train = framed.split.select(framed.sets[name]!, .train)
+            train.shuffle(using: &rng)
+            chosen += train.prefix(count / max(names.count, 1))
+        }
+        return try framed.bank(chosen)
+    }
+
+    /// The data sets `names` found under `dataRoot`, the split, the tight-crop boxes measured on
+    /// them, and a crop maker framed as `model` was trained.
+    static func framedSets(for model: SmileModel, dataRoot: String, sets names: Set<String>, cascadePath: String) throws
+        -> (sets: [String: [LabelledFace]], split: DataSplit, tightBoxes: [String: RelativeBox], bank: ([LabelledFace]) throws -> FaceCropBank) {
         let (_, side, _) = model.metadata.inputShape
-        var job = TrainingJob(recipe: .vgg19, dataRoot: dataRoot, trainSets: sets, width: 1, inputSide: side,
+        var job = TrainingJob(recipe: .vgg19, dataRoot: dataRoot, trainSets: Array(names), width: 1, inputSide: side,
                               framing: model.metadata.framing, cascadePath: cascadePath, outputDirectory: URL(fileURLWithPath: "/dev/null"))
         job.threads = 1
         let makeDetector = { try FaceDetector(cascadePath: cascadePath) }
         let detector = try makeDetector()
         var loaded: [String: [LabelledFace]] = [:]
-        for name in Set(sets + ["ckplus48"]) where FileManager.default.fileExists(atPath: (dataRoot as NSString).appendingPathComponent(name)) {
+        for name in names where FileManager.default.fileExists(atPath: (dataRoot as NSString).appendingPathComponent(name)) {
             loaded[name] = try job.load(name)
         }
         var tightBoxes: [String: RelativeBox] = [:]
         for (name, faces) in loaded.sorted(by: { $0.key < $1.key }) where faces.first?.framing == .tightCrop {
             if let measured = try TightCropFraming.measure(faces, detector: detector, sampleSize: min(400, faces.count)) { tightBoxes[name] = measured.box }
         }
-        let bank = { (faces: [LabelledFace], _: String) throws -> FaceCropBank in
+        let boxes = tightBoxes
+        let bank = { (faces: [LabelledFace]) throws -> FaceCropBank in
             let stored = Int((Double(side) * context).rounded())
             return try FaceCropBank.build(faces, framing: model.metadata.framing, side: stored, context: context,
-                                          tightBoxes: tightBoxes, threads: 2, makeDetector: makeDetector).0
+                                          tightBoxes: boxes, threads: 2, makeDetector: makeDetector).0
         }
-        return try testSides(model, sets: loaded, split: job.split, tightBoxes: tightBoxes, bank: bank, log: log).metrics
+        return (loaded, job.split, tightBoxes, bank)
     }
 }
 

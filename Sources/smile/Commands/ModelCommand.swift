@@ -9,7 +9,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Inspect model files and score them on the data sets' held-out sides.",
-        subcommands: [ModelInfoCommand.self, ModelTestCommand.self, ModelNoteCommand.self]
+        subcommands: [ModelInfoCommand.self, ModelTestCommand.self, ModelNoteCommand.self, ModelCalibrateCommand.self]
     )
 }
 
@@ -116,5 +116,70 @@ struct ModelNoteCommand: ParsableCommand {
         }
         try SmileModel(network: model.network, metadata: metadata, source: model.source).save(to: URL(fileURLWithPath: file))
         print("\(file): \(lines.count) provenance line(s) set")
+    }
+}
+
+/// `smile model calibrate`: measures the input scales of the int8 path on training crops.
+struct ModelCalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Calibrate a model for --precision int8 on crops of the data sets' train sides.",
+        discussion: """
+        Each convolution's inputs over the crops are sampled channel by channel, and a channel's \
+        --percentile-th value becomes its input maximum, which the 7-bit input code maps to 127 \
+        (see `--precision`). The crops come from the train sides of --sets, as many from each, drawn \
+        by --seed and framed as training frames them, so the same options give the same file. \
+        Layers whose inputs can be negative (the first) stay in float. The weights are not \
+        touched; the maxima go into the file's metadata, the command into its provenance.
+
+        Example:
+          smile model calibrate models/smile-default.safetensors --data ../shared/data --out calibrated.safetensors
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Model file (default: the shipped model).", valueName: "file"))
+    var file: String?
+
+    @Option(help: ArgumentHelp("Folder with the data sets (default: $SMILE_DATA).", valueName: "dir"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("Comma-separated data sets whose train sides give the crops.", valueName: "sets"))
+    var sets: String = "genki4k,smilesmiled,muxspace,fer2013"
+
+    @Option(help: ArgumentHelp("Crops in all.", valueName: "n"))
+    var crops: Int = 2000
+
+    @Option(help: ArgumentHelp("Seed drawing the crops.", valueName: "seed"))
+    var seed: UInt64 = 42
+
+    @Option(help: ArgumentHelp("Percentile of each layer's inputs taken as its maximum (100: the largest).", valueName: "p"))
+    var percentile: Double = 99.99
+
+    @Option(help: ArgumentHelp("The calibrated model file to write (may be the input file).", valueName: "file"))
+    var out: String
+
+    func validate() throws {
+        guard crops > 0 else { throw ValidationError("--crops must be at least 1") }
+        guard percentile > 50 && percentile <= 100 else { throw ValidationError("--percentile must be in (50, 100]") }
+    }
+
+    func run() throws {
+        guard let dataRoot = data ?? ProcessInfo.processInfo.environment["SMILE_DATA"] else {
+            throw ValidationError("give --data DIR (or set SMILE_DATA) with the data set folders")
+        }
+        let url = try DefaultModel.locate(explicit: file)
+        let model = try SmileModel.load(contentsOf: url)
+        let setNames = sets.split(separator: ",").map(String.init)
+        let bank = try TrainingJob.calibrationCrops(for: model, dataRoot: dataRoot, sets: setNames, count: crops, seed: seed,
+                                                    cascadePath: try CascadeLocator.locate(CascadeLocator.frontalFace))
+        let result = Int8Calibration.calibrate(model, bank: bank, percentile: percentile)
+        for (name, maxima) in result.maxima.sorted(by: { $0.key < $1.key }) {
+            print(String(format: "%@: input maxima %.3f to %.3f over %d channels", name, maxima.min() ?? 0, maxima.max() ?? 0, maxima.count))
+        }
+        if !result.floatLayers.isEmpty { print("in float (negative inputs): \(result.floatLayers.joined(separator: ", "))") }
+        let note = "\(bank.count) crops of the train sides of \(setNames.joined(separator: ", ")) (seed \(seed)), "
+            + "\(percentile)th percentile of each layer's inputs: smile model calibrate --crops \(crops) --seed \(seed) --percentile \(percentile)"
+        try model.calibratedForInt8(result.maxima, note: note).save(to: URL(fileURLWithPath: out))
+        print("wrote \(out)")
     }
 }
