@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "SmileNNTests", dependencies: ["SmileNN", "SmileKernels", "CHDF5", "CBFloat16Kernels", "CInt8Kernels", "SmileBenchmarks"]),
         .testTarget(name: "SmileVisionTests", dependencies: ["SmileVision"]),
         .testTarget(name: "SmileKitTests", dependencies: ["SmileKit", "SmileBenchmarks"]),
-        .testTarget(name: "SmileEndToEndTests", dependencies: ["SmileKit", "smile", "smile-bench"]),
+        .testTarget(name: "SmileEndToEndTests", dependencies: ["SmileKit", "smile", "smile-bench"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )
