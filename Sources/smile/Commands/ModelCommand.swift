@@ -8,7 +8,7 @@ import SmileVision
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Inspect model files and score them on the data sets' held-out sides.",
+        abstract: "Inspect model files, score them on the data sets' held-out sides, calibrate them for int8.",
         subcommands: [ModelInfoCommand.self, ModelTestCommand.self, ModelNoteCommand.self, ModelCalibrateCommand.self]
     )
 }
