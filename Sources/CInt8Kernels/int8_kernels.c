@@ -113,8 +113,15 @@ static void quantiseInput(const float *input, int inputs, int height, int width,
     }
 }
 
+/// One output from its sum: a product, then a sum (never fused), then ReLU (NaN gives 0), as the header says.
+static inline float outputValue(int32_t sum, float scale, float bias, int relu) {
+    float v = (float)sum * scale;
+    v += bias;
+    return relu && !(v > 0) ? 0 : v;
+}
+
 /// Turns one block's sums (`[BLOCK][positions]`) into float outputs of channels `first`..., as the
-/// header says (not vectorised by hand: the same arithmetic for every engine).
+/// header says.
 static void writeBlock(const int32_t *sums, Geometry g, int first, int outputs, int height, int width,
                        const float *outputScale, const float *bias, int relu, float *output) {
     for (int j = 0; j < BLOCK && first + j < outputs; ++j) {
@@ -123,11 +130,7 @@ static void writeBlock(const int32_t *sums, Geometry g, int first, int outputs, 
         const int32_t *row = sums + (size_t)j * g.positions;
         float *out = output + (size_t)o * height * width;
         for (int y = 0; y < height; ++y)
-            for (int x = 0; x < width; ++x) {
-                float v = (float)row[y * g.stride + x] * scale;
-                v += b;
-                out[y * width + x] = relu && !(v > 0) ? 0 : v;
-            }
+            for (int x = 0; x < width; ++x) out[y * width + x] = outputValue(row[y * g.stride + x], scale, b, relu);
     }
 }
 
@@ -241,11 +244,7 @@ AVX2_TARGET static void writeBlockAVX2(const int32_t *sums, Geometry g, int firs
                 if (relu) v = _mm256_max_ps(v, zero);
                 _mm256_storeu_ps(out + y * width + x, v);
             }
-            for (int x = whole; x < width; ++x) {
-                float v = (float)row[y * g.stride + x] * outputScale[o];
-                v += b;
-                out[y * width + x] = relu && !(v > 0) ? 0 : v;
-            }
+            for (int x = whole; x < width; ++x) out[y * width + x] = outputValue(row[y * g.stride + x], outputScale[o], b, relu);
         }
     }
 }

@@ -63,7 +63,7 @@ public enum ShardMerge {
     static func mergeCSV(_ tables: [URL], into output: URL) throws -> Summary {
         var header: String?
         var body = ""
-        var owner: [String: URL] = [:]
+        var owners = ShardOwners()
         var rows = 0
         for table in tables {
             let text: String
@@ -81,10 +81,7 @@ public enum ShardMerge {
             let records = try CSVTable.read(string: text, sourceName: table.path).dropFirst()
             for record in records {
                 guard let key = record.fields.first else { continue }
-                if let other = owner[key], other != table {
-                    throw ShardError("\(key) is in two shards' tables (\(other.path) and \(table.path)): were they run with the same inputs?")
-                }
-                owner[key] = table
+                try owners.claim(key, for: table, in: "tables")
             }
             rows += records.count
             body += text[text.index(after: newline)...]
@@ -106,15 +103,10 @@ public enum ShardMerge {
     /// `evaluation.json`) with the figures of one run over all their photos. Rows: labelled examples.
     static func mergeEvaluationReports(_ folders: [URL], into output: URL) throws -> Summary {
         var merged: EvaluationRecord?
-        var owner: [String: URL] = [:]
+        var owners = ShardOwners()
         for folder in folders {
             let record = try EvaluationRecord.read(fromReportFolder: folder)
-            for path in Set(record.detectors.first?.tally.photoPaths ?? []) {
-                if let other = owner[path] {
-                    throw ShardError("\(path) is in two shards' evaluations (\(other.path) and \(folder.path)): were they run with the same inputs?")
-                }
-                owner[path] = folder
-            }
+            for path in record.detectors.first?.tally.photoPaths ?? [] { try owners.claim(path, for: folder, in: "evaluations") }
             merged = try merged.map { try $0.merged(with: record) } ?? record
         }
         guard var record = merged else { throw ShardError("nothing to merge: name the shards' report folders") }
@@ -126,15 +118,12 @@ public enum ShardMerge {
     /// The shards' folders of per-source tables (`frames --out`) copied into one folder; a file name
     /// in two shards' folders is refused. Rows: the data rows of the tables copied.
     static func mergeFolders(_ folders: [URL], into output: URL) throws -> Summary {
-        var owner: [String: URL] = [:]
+        var owners = ShardOwners()
         var files: [(name: String, url: URL)] = []
         for folder in folders {
             let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
             for name in names {
-                if let other = owner[name] {
-                    throw ShardError("\(name) is in two shards' folders (\(other.path) and \(folder.path)): were they run with the same inputs?")
-                }
-                owner[name] = folder
+                try owners.claim(name, for: folder, in: "folders")
                 files.append((name, folder.appendingPathComponent(name)))
             }
         }
@@ -149,21 +138,30 @@ public enum ShardMerge {
 
     static func mergeJSON(_ tables: [URL], into output: URL) throws -> Summary {
         var records: [FacesTable.ImageRecord] = []
-        var owner: [String: URL] = [:]
+        var owners = ShardOwners()
         for table in tables {
             let part: [FacesTable.ImageRecord]
             do { part = try JSONDecoder().decode([FacesTable.ImageRecord].self, from: Data(contentsOf: table)) } catch {
                 throw ShardError("\(table.path): not an annotate JSON table (\(error))")
             }
-            for record in part {
-                if let other = owner[record.image] {
-                    throw ShardError("\(record.image) is in two shards' tables (\(other.path) and \(table.path)): were they run with the same inputs?")
-                }
-                owner[record.image] = table
-            }
+            for record in part { try owners.claim(record.image, for: table, in: "tables") }
             records += part
         }
         try writeAtomically(try FacesTable.jsonEncoder().encode(records), to: output)
         return Summary(shards: tables.count, rows: records.count)
+    }
+}
+
+/// Which shard's output each photo (or file) came from: one photo in two shards means the shards
+/// were not run over the same inputs, and the merge is refused.
+struct ShardOwners {
+    private var owner: [String: URL] = [:]
+
+    /// Records `key` as `shard`'s; throws when another shard already has it (`what`: the shards' outputs, for the message).
+    mutating func claim(_ key: String, for shard: URL, in what: String) throws {
+        if let other = owner[key], other != shard {
+            throw ShardError("\(key) is in two shards' \(what) (\(other.path) and \(shard.path)): were they run with the same inputs?")
+        }
+        owner[key] = shard
     }
 }
